@@ -1,0 +1,52 @@
+"""The line chart, compiled once to a Vega-Lite spec; per tick only its data changes.
+
+Streamlit keys the browser's Vega view on the spec's JSON. If the JSON is byte-identical from
+tick to tick, the frontend keeps the view and swaps in the new rows; it also skips the Altair
+schema validation that ``st.altair_chart`` and ``st.line_chart`` run on every call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import polars as pl
+
+from feed.frame import TIME_COLUMN
+
+DATASET = "ts"
+"""Name of the spec's one dataset: the window frame travels under this name each tick."""
+
+
+def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, Any]:
+    """A Vega-Lite spec (a plain dict) drawing one line per series over time.
+
+    The frame stays wide (``t`` plus one column per series) and Vega-Lite folds it, which
+    sends half the bytes of a long frame. Times are UTC instants, drawn in the viewer's local
+    time. The renderer and ARIA settings are fixed here because Streamlit's frontend would
+    otherwise flip them at 2,000 and 5,000 rows, re-creating the view.
+    """
+    chart = (
+        alt.Chart(alt.NamedData(DATASET))
+        .transform_fold(list(names), as_=["series", "value"])
+        .mark_line(clip=True)
+        .encode(
+            x=alt.X(f"{TIME_COLUMN}:T", title=None, axis=alt.Axis(format="%H:%M:%S")),
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color(
+                "series:N", title=None, sort=list(names), legend=alt.Legend(orient="bottom")
+            ),
+        )
+        .properties(height=height)
+    )
+    with alt.theme.enable("none"):
+        spec = chart.to_dict()
+    spec.pop("$schema", None)  # the frontend pins its own Vega-Lite version
+    spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
+    spec.setdefault("config", {}).setdefault("mark", {})["aria"] = False
+    return spec
+
+
+def with_data(spec: dict[str, Any], frame: pl.DataFrame) -> dict[str, Any]:
+    """The spec with this tick's frame as its dataset; the spec itself is not changed."""
+    return {**spec, "datasets": {DATASET: frame}}

@@ -1,0 +1,120 @@
+"""The app, through Streamlit's AppTest: parity with the tutorial's UI, and a failing source."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from feed import Batch, Feed, SyntheticSource
+from feed.chart import DATASET
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def chart_frame(at: AppTest) -> pl.DataFrame:
+    """The data the app last sent to its chart, decoded from the Arrow bytes on the wire."""
+    (chart,) = at.get("vega_lite_chart")
+    (dataset,) = chart.proto.datasets
+    assert dataset.name == DATASET
+    return pl.read_ipc_stream(io.BytesIO(dataset.data.data))
+
+
+def button(at: AppTest, label: str):
+    (found,) = [b for b in at.sidebar.button if b.label == label]
+    return found
+
+
+@pytest.fixture
+def at() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=30).run()
+
+
+def test_app_title_slider_and_buttons_match_the_tutorial(at):
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Data feed"]
+    (slider,) = at.sidebar.slider
+    assert slider.label == "Check for updates every: (seconds)"
+    assert (slider.min, slider.max, slider.value) == (0.5, 5.0, 1.0)
+    assert slider.key == "run_every"
+    assert [b.label for b in at.sidebar.button] == ["Start streaming", "Stop streaming"]
+
+
+def test_app_first_load_shows_the_last_100_samples_and_is_stopped(at):
+    assert at.session_state.stream is False
+    assert button(at, "Start streaming").disabled is False
+    assert button(at, "Stop streaming").disabled is True
+    frame = chart_frame(at)
+    assert frame.columns == ["t", "A", "B"]
+    assert frame.height == 100
+    seconds = frame["t"].dt.epoch("ms").diff().drop_nulls().unique().to_list()
+    assert seconds == [500]  # one sample every 0.5 s
+
+
+def test_app_start_and_stop_toggle_the_buttons(at):
+    button(at, "Start streaming").click().run()
+    assert at.session_state.stream is True
+    assert button(at, "Start streaming").disabled is True
+    assert button(at, "Stop streaming").disabled is False
+    button(at, "Stop streaming").click().run()
+    assert at.session_state.stream is False
+    assert button(at, "Start streaming").disabled is False
+    assert not at.exception
+
+
+def test_app_shows_the_last_tick_cost(at):
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Last tick:")]
+    assert caption.endswith(" ms")
+    assert float(caption.removeprefix("Last tick:").removesuffix("ms")) >= 0
+
+
+class FlakySource:
+    """The synthetic source, but its polls fail while ``failing`` is set."""
+
+    def __init__(self) -> None:
+        self.inner = SyntheticSource(seed=3)
+        self.failing = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.inner.names
+
+    def poll(self, now: int) -> Batch:
+        if self.failing:
+            raise ConnectionError("sensor unplugged")
+        return self.inner.poll(now)
+
+
+def test_app_failing_source_shows_an_error_and_keeps_the_chart():
+    source = FlakySource()
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state.feed = Feed(source)
+    at.run()
+    before = chart_frame(at)
+
+    source.failing = True
+    at.run()
+    assert not at.exception
+    (error,) = at.error
+    assert "ConnectionError: sensor unplugged" in error.value
+    during = chart_frame(at)
+    assert during.equals(before)  # nothing buffered was lost
+
+    source.failing = False
+    at.run()
+    assert len(at.error) == 0
+    after = chart_frame(at)
+    assert after.height == 100
+    assert after["t"].max() >= before["t"].max()
+    assert np.all(np.diff(after["t"].dt.epoch("ns").to_numpy()) > 0)
+
+
+def test_app_rejects_a_bad_run_every_override(monkeypatch):
+    monkeypatch.setenv("FEED_RUN_EVERY", "soon")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    (exception,) = at.exception
+    assert "`FEED_RUN_EVERY` must be a positive number of seconds" in exception.message

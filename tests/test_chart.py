@@ -1,0 +1,68 @@
+"""The compiled chart: a plain Vega-Lite dict whose JSON never changes from tick to tick."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from feed.chart import DATASET, compile_line_chart, with_data
+from feed.sources import SyntheticSource
+from feed.stream import Feed
+
+
+def test_chart_reads_the_named_dataset_and_folds_the_series():
+    spec = compile_line_chart(("A", "B"))
+    assert spec["data"] == {"name": DATASET}
+    assert spec["transform"] == [{"fold": ["A", "B"], "as": ["series", "value"]}]
+    assert spec["encoding"]["x"]["field"] == "t"
+    assert spec["encoding"]["x"]["type"] == "temporal"
+    assert "datasets" not in spec  # no "empty" placeholder dataset from Altair
+
+
+def test_chart_pins_renderer_and_aria_so_the_frontend_never_flips_them():
+    spec = compile_line_chart(("A", "B"))
+    assert spec["usermeta"]["embedOptions"]["renderer"] == "canvas"
+    assert spec["config"]["mark"]["aria"] is False
+
+
+def test_chart_compiles_to_the_same_json_every_time():
+    assert json.dumps(compile_line_chart(("A",))) == json.dumps(compile_line_chart(("A",)))
+
+
+def test_with_data_leaves_the_compiled_spec_untouched():
+    spec = compile_line_chart(("A", "B"))
+    before = json.dumps(spec)
+    feed = Feed(SyntheticSource(seed=0))
+    feed.update(10**18)
+    tick_spec = with_data(spec, feed.frame())
+    assert tick_spec["datasets"][DATASET].shape == (100, 3)
+    assert json.dumps(spec) == before
+
+
+def _chart_app() -> None:
+    """Draws the chart for three ticks of new data, as the app's fragment does."""
+    import streamlit as st
+
+    from feed import Feed, SyntheticSource, compile_line_chart
+    from feed.view import draw_tick
+
+    spec = compile_line_chart(("A", "B"))
+    feed = Feed(SyntheticSource(seed=0))
+    for tick in range(3):
+        draw_tick(feed, spec, now=10**18 + tick * 2 * 10**9)
+    st.session_state.ticks = 3
+
+
+def test_chart_spec_sent_to_the_browser_is_byte_identical_across_ticks():
+    at = AppTest.from_function(_chart_app).run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 3
+    specs = {chart.proto.spec for chart in charts}
+    assert len(specs) == 1
+    datasets = [chart.proto.datasets[0] for chart in charts]
+    assert {d.name for d in datasets} == {DATASET}
+    assert len({d.data.data for d in datasets}) == 3  # the data did change
+    assert np.all([len(d.data.data) > 0 for d in datasets])

@@ -22,14 +22,16 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     """A Vega-Lite spec (a plain dict) drawing one line per series over time.
 
     The frame stays wide (``t`` plus one column per series) and Vega-Lite folds it, which
-    sends half the bytes of a long frame. Times are UTC instants, drawn in the viewer's local
-    time. The renderer and ARIA settings are fixed here because Streamlit's frontend would
+    sends half the bytes of a long frame. Null cells (rows another series needed, in a
+    downsampled frame) are dropped; NaN breaks the line, so gaps show as gaps. Times are UTC
+    instants, drawn in the viewer's local time. The renderer and ARIA settings are fixed here because Streamlit's frontend would
     otherwise flip them at 2,000 and 5,000 rows, re-creating the view.
     """
     chart = (
         alt.Chart(alt.NamedData(DATASET))
         .transform_fold(list(names), as_=["series", "value"])
-        .mark_line(clip=True)
+        .transform_filter("datum.value !== null")
+        .mark_line(clip=True, invalid="break-paths-show-domains")
         .encode(
             x=alt.X(f"{TIME_COLUMN}:T", title=None, axis=alt.Axis(format="%H:%M:%S")),
             y=alt.Y("value:Q", title=None),

@@ -15,7 +15,11 @@ from feed.stream import Feed
 def test_chart_reads_the_named_dataset_and_folds_the_series():
     spec = compile_line_chart(("A", "B"))
     assert spec["data"] == {"name": DATASET}
-    assert spec["transform"] == [{"fold": ["A", "B"], "as": ["series", "value"]}]
+    assert spec["transform"] == [
+        {"fold": ["A", "B"], "as": ["series", "value"]},
+        {"filter": "datum.value !== null"},  # nulls pad downsampled rows; NaN stays a gap
+    ]
+    assert spec["mark"]["invalid"] == "break-paths-show-domains"
     assert spec["encoding"]["x"]["field"] == "t"
     assert spec["encoding"]["x"]["type"] == "temporal"
     assert "datasets" not in spec  # no "empty" placeholder dataset from Altair

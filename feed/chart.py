@@ -14,6 +14,12 @@ import polars as pl
 
 from feed.frame import TIME_COLUMN
 
+# Clock time for windows up to two days, as the tutorial shows; date and time beyond that.
+TIME_LABELS = (
+    "span(domain('x')) > 2 * 86400000"
+    " ? timeFormat(datum.value, '%b %d %H:%M') : timeFormat(datum.value, '%H:%M:%S')"
+)
+
 DATASET = "ts"
 """Name of the spec's one dataset: the window frame travels under this name each tick."""
 
@@ -24,8 +30,9 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     The frame stays wide (``t`` plus one column per series) and Vega-Lite folds it, which
     sends half the bytes of a long frame. Null cells (rows another series needed, in a
     downsampled frame) are dropped; NaN breaks the line, so gaps show as gaps. Times are UTC
-    instants, drawn in the viewer's local time. The renderer and ARIA settings are fixed here because Streamlit's frontend would
-    otherwise flip them at 2,000 and 5,000 rows, re-creating the view.
+    instants, drawn in the viewer's local time. The renderer and ARIA settings are fixed here
+    because Streamlit's frontend would otherwise flip them at 2,000 and 5,000 rows, re-creating
+    the view.
     """
     chart = (
         alt.Chart(alt.NamedData(DATASET))
@@ -33,7 +40,7 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
         .transform_filter("datum.value !== null")
         .mark_line(clip=True, invalid="break-paths-show-domains")
         .encode(
-            x=alt.X(f"{TIME_COLUMN}:T", title=None, axis=alt.Axis(format="%H:%M:%S")),
+            x=alt.X(f"{TIME_COLUMN}:T", title=None, axis=alt.Axis(labelExpr=TIME_LABELS)),
             y=alt.Y("value:Q", title=None),
             color=alt.Color(
                 "series:N", title=None, sort=list(names), legend=alt.Legend(orient="bottom")

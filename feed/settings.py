@@ -27,3 +27,21 @@ def run_every_override(environ: Mapping[str, str] = os.environ) -> float | None:
             f"`{RUN_EVERY_ENV}` must be a positive number of seconds (e.g. 0.1), got {raw!r}"
         )
     return seconds
+
+
+def int_setting(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    """An integer from ``environ[name]`` in ``[low, high]``, or ``default`` when unset.
+
+    Sets the sidebar's starting values (``FEED_WINDOW``, ``FEED_SERIES``), so a benchmark or a
+    deployment can open on a big window without clicking.
+    """
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ValueError(f"`{name}` must be an integer from {low} to {high}, got {raw!r}")
+    return value

@@ -45,10 +45,12 @@ class Source(Protocol):
 class SyntheticSource:
     """The tutorial's data: standard normal samples every ``sample_interval`` seconds.
 
-    The first poll backfills the last ``max_catchup`` seconds, as the tutorial does on a
-    session's first load; later polls return the samples due since the previous one, at most
-    ``max_catchup`` seconds' worth (the tutorial bounds catch-up to 60 s). Sample times sit on
-    the grid ``last + k * sample_interval``. Pass ``seed`` for repeatable values.
+    The first poll backfills the last ``backfill`` seconds (60, as the tutorial does on a
+    session's first load; more to fill a larger window at once); later polls return the
+    samples due since the previous one, at most ``max_catchup`` seconds' worth (the tutorial
+    bounds catch-up to 60 s). Sample times sit on the grid ``last + k * sample_interval``.
+    ``start_after`` continues another stream's timeline (its newest sample time, in ns): the
+    first poll then acts like a later one. Pass ``seed`` for repeatable values.
     """
 
     def __init__(
@@ -57,12 +59,17 @@ class SyntheticSource:
         sample_interval: float = 0.5,
         max_catchup: float = 60.0,
         seed: int | None = None,
+        backfill: float = 60.0,
+        start_after: int | None = None,
     ) -> None:
         self._names = _checked_names(names)
         self._step = _positive_ns("sample_interval", sample_interval)
         self._max_catchup = _positive_ns("max_catchup", max_catchup)
+        self._backfill = _positive_ns("backfill", backfill)
         self._rng = np.random.default_rng(seed)
-        self._last: int | None = None
+        if start_after is not None and not _is_integer(start_after):
+            raise TypeError(f"`start_after` must be int ns since the epoch, got {start_after!r}")
+        self._last: int | None = None if start_after is None else int(start_after)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -70,9 +77,10 @@ class SyntheticSource:
 
     def poll(self, now: int) -> Batch:
         """Samples at ``last + step, last + 2 * step, ...`` strictly before ``now``."""
-        oldest_allowed = now - self._max_catchup
-        last = self._last if self._last is not None else oldest_allowed
-        last = max(last, oldest_allowed)
+        if self._last is None:
+            last = now - self._backfill
+        else:
+            last = max(self._last, now - self._max_catchup)
         times = np.arange(last + self._step, now, self._step, dtype=np.int64)
         values = self._rng.standard_normal((len(times), len(self._names)))
         self._last = int(times[-1]) if len(times) else last
@@ -95,6 +103,10 @@ def _checked_names(names: tuple[str, ...]) -> tuple[str, ...]:
     if "t" in names:
         raise ValueError(f"`names` must not include 't', which holds the timestamps: {names!r}")
     return names
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _positive_ns(name: str, seconds: float) -> int:

@@ -15,6 +15,10 @@ import streamlit as st
 from feed.chart import with_data
 from feed.stream import Feed
 
+DEFAULT_WIDTH_PX = 800
+"""Pixel columns the chart is downsampled for. Wider than Streamlit's centered layout, so
+what is drawn there is exact; raise it for wide layouts or large screens."""
+
 
 @dataclass(frozen=True)
 class Tick:
@@ -25,8 +29,11 @@ class Tick:
     error: Exception | None = None
 
 
-def draw_tick(feed: Feed, spec: dict[str, Any], now: int | None = None) -> Tick:
-    """Poll the feed and draw its window with the compiled ``spec``.
+def draw_tick(
+    feed: Feed, spec: dict[str, Any], now: int | None = None, width_px: int = DEFAULT_WIDTH_PX
+) -> Tick:
+    """Poll the feed and draw its window with the compiled ``spec``, M4-downsampled to
+    ``width_px`` pixel columns when it holds more than four points per column.
 
     A source that raises does not stop the tick: the chart is drawn from what is buffered and
     the error is returned, for the caller to show. Draw the chart first in its container so
@@ -37,7 +44,7 @@ def draw_tick(feed: Feed, spec: dict[str, Any], now: int | None = None) -> Tick:
         added, error = feed.update(now), None
     except Exception as exc:  # a failing source must not stop the stream
         added, error = 0, exc
-    st.vega_lite_chart(with_data(spec, feed.frame()), width="stretch")
+    st.vega_lite_chart(with_data(spec, feed.chart_frame(width_px)), width="stretch")
     return Tick(added, time.perf_counter() - started, error)
 
 

@@ -37,7 +37,7 @@ def at() -> AppTest:
 def test_app_title_slider_and_buttons_match_the_tutorial(at):
     assert not at.exception
     assert [t.value for t in at.title] == ["Data feed"]
-    (slider,) = at.sidebar.slider
+    slider = at.slider(key="run_every")
     assert slider.label == "Check for updates every: (seconds)"
     assert (slider.min, slider.max, slider.value) == (0.5, 5.0, 1.0)
     assert slider.key == "run_every"
@@ -64,6 +64,29 @@ def test_app_start_and_stop_toggle_the_buttons(at):
     assert at.session_state.stream is False
     assert button(at, "Start streaming").disabled is False
     assert not at.exception
+
+
+def test_app_window_and_series_settings_resize_the_feed_keeping_data(at):
+    before = chart_frame(at)
+    at.select_slider(key="window").set_value(1_000).run()
+    assert at.session_state.feed.ring.capacity == 1_000
+    grown = chart_frame(at)
+    assert grown["t"].head(100).equals(before["t"])  # the 100 buffered samples are kept
+    at.slider(key="series").set_value(3).run()
+    frame = chart_frame(at)
+    assert frame.columns == ["t", "A", "B", "C"]
+    assert frame["A"].head(100).equals(before["A"])
+    assert not at.exception
+
+
+def test_app_big_window_sends_at_most_four_points_per_pixel_column(monkeypatch):
+    monkeypatch.setenv("FEED_WINDOW", "100000")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.session_state.feed.ring.is_full  # the first load fills the window
+    width = at.number_input(key="width_px").value
+    frame = chart_frame(at)
+    points = sum(frame[name].is_not_null().sum() for name in ("A", "B"))
+    assert 0 < points <= 4 * width * 2
 
 
 def test_app_shows_the_last_tick_cost(at):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feed.settings import run_every_override
+from feed.settings import int_setting, run_every_override
 
 
 def test_run_every_unset_means_no_override():
@@ -20,3 +20,16 @@ def test_run_every_reads_seconds():
 def test_run_every_rejects_what_is_not_a_positive_number(raw):
     with pytest.raises(ValueError, match=rf"`FEED_RUN_EVERY` must be a positive number.*'{raw}'"):
         run_every_override({"FEED_RUN_EVERY": raw})
+
+
+def test_int_setting_reads_a_value_in_range():
+    assert int_setting({"FEED_WINDOW": "1000"}, "FEED_WINDOW", 100, 1, 10**6) == 1000
+    assert int_setting({}, "FEED_WINDOW", 100, 1, 10**6) == 100
+
+
+@pytest.mark.parametrize("raw", ["lots", "0", "2000000", "1.5"])
+def test_int_setting_rejects_what_is_out_of_range(raw):
+    with pytest.raises(
+        ValueError, match=rf"`FEED_WINDOW` must be an integer from 1 to 1000000.*'{raw}'"
+    ):
+        int_setting({"FEED_WINDOW": raw}, "FEED_WINDOW", 100, 1, 10**6)

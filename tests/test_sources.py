@@ -56,11 +56,30 @@ def test_synthetic_clock_going_back_yields_nothing_and_no_repeats():
 
 
 def test_synthetic_seed_makes_values_repeatable_and_standard_normal():
-    a = SyntheticSource(seed=7, max_catchup=3600).poll(NOW)
-    b = SyntheticSource(seed=7, max_catchup=3600).poll(NOW)
+    a = SyntheticSource(seed=7, backfill=3600).poll(NOW)
+    b = SyntheticSource(seed=7, backfill=3600).poll(NOW)
     np.testing.assert_array_equal(a.values, b.values)
     assert abs(a.values.mean()) < 0.1
     assert 0.9 < a.values.std() < 1.1
+
+
+def test_synthetic_backfill_fills_a_larger_window_at_once():
+    batch = SyntheticSource(seed=1, backfill=3600).poll(NOW)
+    assert len(batch) == 7199
+    source = SyntheticSource(seed=1, backfill=3600)
+    source.poll(NOW)
+    assert len(source.poll(NOW + 3600 * NS_PER_SECOND)) == 119  # later polls: max_catchup
+
+
+def test_synthetic_start_after_continues_another_timeline():
+    source = SyntheticSource(seed=1, start_after=NOW - NS_PER_SECOND)
+    batch = source.poll(NOW)
+    assert batch.times.tolist() == [NOW - HALF_SECOND]
+
+
+def test_synthetic_rejects_a_float_start_after():
+    with pytest.raises(TypeError, match=r"`start_after` must be int ns since the epoch, got 1\.5"):
+        SyntheticSource(start_after=1.5)
 
 
 def test_synthetic_names_set_the_number_of_series():

@@ -61,3 +61,46 @@ def test_feed_rejects_what_is_not_a_source():
 def test_feed_rejects_a_bad_capacity():
     with pytest.raises(ValueError, match="`capacity` must be a positive integer, got 0"):
         Feed(SyntheticSource(), capacity=0)
+
+
+def filled_feed(capacity: int = 10) -> Feed:
+    feed = Feed(SyntheticSource(seed=1, backfill=capacity / 2), capacity=capacity)
+    feed.update(NOW)
+    return feed
+
+
+def test_feed_reconfigure_shrinking_keeps_the_newest():
+    feed = filled_feed(10)
+    newest = feed.ring.times[-4:].copy()
+    feed.reconfigure(capacity=4)
+    assert feed.ring.capacity == 4
+    np.testing.assert_array_equal(feed.ring.times, newest)
+
+
+def test_feed_reconfigure_growing_keeps_everything_and_room_to_grow():
+    feed = filled_feed(10)
+    before = feed.frame().clone()
+    feed.reconfigure(capacity=1000)
+    assert feed.frame().equals(before)
+    feed.update(NOW + 10 * NS_PER_SECOND)
+    assert len(feed.ring) == before.height + 20  # 10 s more at 0.5 s: nothing dropped
+
+
+def test_feed_reconfigure_new_series_keep_shared_names_and_start_as_gaps():
+    feed = filled_feed(10)
+    a = feed.frame()["A"].to_numpy().copy()
+    last = feed.ring.last_time
+    feed.reconfigure(source=SyntheticSource(names=("A", "C"), start_after=last, seed=2))
+    frame = feed.frame()
+    np.testing.assert_array_equal(frame["A"].to_numpy(), a)
+    assert frame["C"].is_nan().all()
+    feed.update(NOW + NS_PER_SECOND)
+    assert feed.ring.times[-3] == last  # the new source carries on right after the old one
+    assert not np.isnan(feed.ring.values[1, -2:]).any()
+
+
+def test_feed_chart_frame_downsamples_big_windows():
+    feed = Feed(SyntheticSource(seed=0, backfill=5_000), capacity=10_000)
+    feed.update(NOW)
+    assert feed.chart_frame(100).height <= 4 * 100 * 2
+    assert feed.chart_frame(10_000).height == 9_999

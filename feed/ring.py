@@ -106,7 +106,7 @@ class RingBuffer:
         as given (ordering is the source's business). Raises before writing anything if the
         input is bad, so a bad chunk never leaves a half-written window.
         """
-        t, v = _checked_chunk(times, values, self._series)
+        t, v = checked_chunk(times, values, self._series)
         self._write(t, v)
 
     def clear(self) -> None:
@@ -122,7 +122,7 @@ class RingBuffer:
         return (self._end - self._len) % self._capacity
 
     def _write(self, t: TimeArray, v: ValueArray) -> None:
-        """Write a checked chunk; trusts its input (``_checked_chunk`` validated it)."""
+        """Write a checked chunk; trusts its input (``checked_chunk`` validated it)."""
         n = len(t)
         if n == 0:
             return
@@ -162,10 +162,11 @@ def _integer(name: str, value: object) -> int:
         ) from None
 
 
-def _checked_chunk(
+def checked_chunk(
     times: npt.ArrayLike, values: npt.ArrayLike, series: int
 ) -> tuple[TimeArray, ValueArray]:
-    """Validate a chunk at the boundary: int64 times ``(n,)`` and float values ``(n, series)``."""
+    """A chunk as int64 times ``(n,)`` and float64 values ``(n, series)``, or the error that
+    says what is wrong with it. The ring's boundary check, shared with ``feed.validate``."""
     t = np.asarray(times)
     v = np.asarray(values)
     if t.ndim != 1:

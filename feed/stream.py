@@ -1,48 +1,129 @@
-"""A live window: one source feeding one ring buffer."""
+"""A live window: one source feeding one ring buffer, safe to share between sessions.
+
+One ``Feed`` can serve every viewer of the same source: polls are serialised and happen at
+most once per ``min_poll_interval`` however many sessions tick, and readers see the window
+under a lock, so a read never overlaps a write and never sees a torn or reordered window.
+"""
 
 from __future__ import annotations
 
+import io
+import threading
 import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as PollTimeout
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from feed.frame import chart_frame, window_frame
+from feed.poller import Poller
 from feed.ring import RingBuffer
 from feed.sources import Source
+from feed.validate import clean_batch
+
+
+@dataclass(frozen=True)
+class Update:
+    """How the latest poll went: samples added, the error that stopped it, warnings."""
+
+    added: int = 0
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """A window snapshot for the chart: Arrow IPC bytes (safe to use after the lock is
+    released), its rows, its non-null points, and the samples in the whole window."""
+
+    arrow: bytes
+    rows: int
+    points: int
+    window: int
 
 
 class Feed:
-    """The newest ``capacity`` samples of ``source``, refreshed by ``update``.
+    """The newest ``capacity`` samples of ``source``.
 
-    A poll that raises leaves both the source and the buffered window as they were, so the
-    caller can show the error and simply call ``update`` again on the next tick: the source
-    catches up from where it last succeeded.
+    ``update`` polls synchronously and raises what the source raises (for scripts and tests);
+    ``refresh`` is for ticks: it never raises, waits at most ``poll_timeout`` seconds for the
+    source, and reports problems in the returned ``Update``. Either way a failed poll leaves
+    the window and the source as they were, and the next poll catches up.
     """
 
-    def __init__(self, source: Source, capacity: int = 100) -> None:
+    def __init__(
+        self,
+        source: Source,
+        capacity: int = 100,
+        poll_timeout: float = 2.0,
+        min_poll_interval: float = 0.0,
+    ) -> None:
         self.source = _checked_source(source)
         self.ring = RingBuffer(capacity, len(source.names))
+        self.poll_timeout = poll_timeout
+        self.min_poll_interval = min_poll_interval
+        self._window_lock = threading.Lock()  # held by whoever reads or writes the ring
+        self._source_lock = threading.Lock()  # one poll at a time, whoever runs it
+        self._state_lock = threading.Lock()  # the in-flight bookkeeping below
+        self._poller: Poller | None = None
+        self._in_flight: Future[Update] | None = None
+        self._in_flight_since = 0.0
+        self._last_poll = -float("inf")
+        self.last_update = Update()
 
     @property
     def names(self) -> tuple[str, ...]:
         """The series' names."""
         return self.source.names
 
-    def update(self, now: int | None = None) -> int:
-        """Poll the source up to ``now`` (int ns since the epoch; default: the clock) and
-        append what it returns; the number of samples it returned."""
-        batch = self.source.poll(time.time_ns() if now is None else now)
-        self.ring.extend(batch.times, batch.values)
-        return len(batch)
+    def update(self, now: int | None = None) -> Update:
+        """Poll the source up to ``now`` (int ns since the epoch; default: the clock) and add
+        the valid samples. Raises what the source raises, and ``BadBatch`` for unusable data."""
+        return self._poll_and_add(now)
 
-    def frame(self) -> pl.DataFrame:
-        """The window as a Polars frame aliasing the buffer (see ``window_frame``)."""
-        return window_frame(self.ring, self.names)
+    def refresh(self, now: int | None = None) -> Update:
+        """Poll if due and wait up to ``poll_timeout`` s for it; never raises.
 
-    def chart_frame(self, columns: int) -> pl.DataFrame:
-        """What a chart ``columns`` pixels wide needs: at most 4 points per column and series."""
-        return chart_frame(self.ring, self.names, columns)
+        With a poll already in flight (a slow source), waits for that one instead of starting
+        another. Returns the latest poll's outcome, or an error saying the source is slow.
+        """
+        with self._state_lock:
+            future = self._in_flight
+            if future is None and time.monotonic() - self._last_poll >= self.min_poll_interval:
+                future = self._start_poll(now)
+        if future is None:
+            return self.last_update
+        try:
+            return future.result(timeout=self.poll_timeout)
+        except PollTimeout:
+            waited = time.monotonic() - self._in_flight_since
+            return Update(
+                error=f"the source has not answered for {waited:.1f} s; showing what is "
+                "buffered, and its answer will be added when it comes"
+            )
+
+    def frame(self, last: int | None = None) -> pl.DataFrame:
+        """The newest ``last`` samples (default: all) as a frame aliasing the buffer.
+
+        Not locked: for single-threaded use. Shared feeds are read with ``chart_data``."""
+        return window_frame(self.ring, self.names, last)
+
+    def chart_frame(self, columns: int, last: int | None = None) -> pl.DataFrame:
+        """What a chart ``columns`` pixels wide needs (see ``feed.frame.chart_frame``); not
+        locked, like ``frame``."""
+        return chart_frame(self.ring, self.names, columns, last)
+
+    def chart_data(self, columns: int, last: int | None = None) -> ChartData:
+        """A consistent snapshot of the window for the chart, serialised under the lock."""
+        with self._window_lock:
+            frame = chart_frame(self.ring, self.names, columns, last)
+            buffer = io.BytesIO()
+            frame.write_ipc_stream(buffer, compat_level=pl.CompatLevel.oldest())
+            points = frame.height * len(self.names) - sum(frame.null_count().row(0)[1:])
+            window = len(self.ring) if last is None else min(last, len(self.ring))
+        return ChartData(buffer.getvalue(), frame.height, points, window)
 
     def reconfigure(self, capacity: int | None = None, source: Source | None = None) -> None:
         """Change the window length and/or the source, keeping the buffered data that fits.
@@ -52,18 +133,38 @@ class Feed:
         sample.
         """
         new_source = self.source if source is None else _checked_source(source)
-        ring = RingBuffer(
-            self.ring.capacity if capacity is None else capacity, len(new_source.names)
-        )
-        keep = min(len(self.ring), ring.capacity)
-        if keep:
-            old = dict(zip(self.names, self.ring.values[:, -keep:], strict=True))
-            values = np.full((keep, ring.series), np.nan)
-            for i, name in enumerate(new_source.names):
-                if name in old:
-                    values[:, i] = old[name]
-            ring.extend(self.ring.times[-keep:], values)
-        self.source, self.ring = new_source, ring
+        capacity = self.ring.capacity if capacity is None else capacity
+        with self._source_lock, self._window_lock:
+            self.ring = _carried_over(self.ring, self.names, capacity, new_source.names)
+            self.source = new_source
+
+    def _start_poll(self, now: int | None) -> Future[Update]:
+        """Hand a poll to the worker thread; the caller holds ``_state_lock``."""
+        if self._poller is None:
+            self._poller = Poller()
+        self._last_poll = self._in_flight_since = time.monotonic()
+        self._in_flight = self._poller.submit(lambda: self._guarded_poll(now))
+        return self._in_flight
+
+    def _guarded_poll(self, now: int | None) -> Update:
+        """The worker's job: poll and add, turning any failure into the Update's error."""
+        try:
+            update = self._poll_and_add(now)
+        except Exception as exc:  # a failing source must not stop the stream
+            update = Update(error=f"{type(exc).__name__}: {exc}")
+        with self._state_lock:
+            self._in_flight = None
+            self.last_update = update
+        return update
+
+    def _poll_and_add(self, now: int | None) -> Update:
+        """Poll, check, append: one poll at a time, and the ring locked only to write."""
+        with self._source_lock:
+            batch = self.source.poll(time.time_ns() if now is None else now)
+            clean = clean_batch(batch, self.ring.series, self.ring.last_time)
+            with self._window_lock:
+                self.ring.extend(clean.times, clean.values)
+        return Update(len(clean), None, clean.warnings)
 
 
 def _checked_source(source: object) -> Source:
@@ -71,3 +172,19 @@ def _checked_source(source: object) -> Source:
     if not isinstance(source, Source):
         raise TypeError(f"`source` must have `names` and `poll(now)`, got {type(source).__name__}")
     return source
+
+
+def _carried_over(
+    ring: RingBuffer, names: tuple[str, ...], capacity: int, new_names: tuple[str, ...]
+) -> RingBuffer:
+    """A new ring of ``capacity`` holding what fits of ``ring``, matched by series name."""
+    new = RingBuffer(capacity, len(new_names))
+    keep = min(len(ring), capacity)
+    if keep:
+        old = dict(zip(names, ring.values[:, -keep:], strict=True))
+        values = np.full((keep, len(new_names)), np.nan)
+        for i, name in enumerate(new_names):
+            if name in old:
+                values[:, i] = old[name]
+        new.extend(ring.times[-keep:], values)
+    return new

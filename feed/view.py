@@ -12,8 +12,8 @@ from typing import Any
 
 import streamlit as st
 
-from feed.chart import with_data
-from feed.stream import Feed
+from feed.chart import DATASET
+from feed.stream import ChartData, Feed, Update
 
 DEFAULT_WIDTH_PX = 800
 """Pixel columns the chart is downsampled for. Wider than Streamlit's centered layout, so
@@ -22,37 +22,50 @@ what is drawn there is exact; raise it for wide layouts or large screens."""
 
 @dataclass(frozen=True)
 class Tick:
-    """What one tick did: samples added, its cost in seconds, and the source's error if any."""
+    """What one tick did: the poll's outcome, what was sent, and the tick's cost in seconds."""
 
-    added: int
+    update: Update
+    sent: ChartData
     seconds: float
-    error: Exception | None = None
+
+    @property
+    def added(self) -> int:
+        return self.update.added
+
+    @property
+    def error(self) -> str | None:
+        return self.update.error
 
 
 def draw_tick(
-    feed: Feed, spec: dict[str, Any], now: int | None = None, width_px: int = DEFAULT_WIDTH_PX
+    feed: Feed,
+    spec: dict[str, Any],
+    now: int | None = None,
+    width_px: int = DEFAULT_WIDTH_PX,
+    window: int | None = None,
 ) -> Tick:
-    """Poll the feed and draw its window with the compiled ``spec``, M4-downsampled to
-    ``width_px`` pixel columns when it holds more than four points per column.
+    """Refresh the feed and draw its newest ``window`` samples (default: all it holds) with
+    the compiled ``spec``, M4-downsampled to ``width_px`` pixel columns when they hold more
+    than four points per column.
 
-    A source that raises does not stop the tick: the chart is drawn from what is buffered and
-    the error is returned, for the caller to show. Draw the chart first in its container so
-    its position, and with it the browser's Vega view, stays the same whatever else is shown.
+    Never raises for the source's sake: a failing or slow source leaves the chart drawn from
+    what is buffered, and the returned tick says what went wrong. The chart comes first in
+    its container so its position, and with it the browser's Vega view, never moves.
     """
     started = time.perf_counter()
-    try:
-        added, error = feed.update(now), None
-    except Exception as exc:  # a failing source must not stop the stream
-        added, error = 0, exc
-    st.vega_lite_chart(with_data(spec, feed.chart_frame(width_px)), width="stretch")
-    return Tick(added, time.perf_counter() - started, error)
+    update = feed.refresh(now)
+    sent = feed.chart_data(width_px, window)
+    st.vega_lite_chart({**spec, "datasets": {DATASET: sent.arrow}}, width="stretch")
+    return Tick(update, sent, time.perf_counter() - started)
 
 
 def show_tick_status(tick: Tick) -> None:
-    """The tick's cost, small, and the source's error, if it failed."""
+    """The tick's cost, small, then the source's error and warnings, if any."""
     st.caption(f"Last tick: {tick.seconds * 1e3:.1f} ms")
-    if tick.error is not None:
+    if tick.update.error is not None:
         st.error(
-            f"The data source failed: {type(tick.error).__name__}: {tick.error}. "
+            f"The data source failed: {tick.update.error}. "
             "The chart keeps its data; the next tick tries again and catches up."
         )
+    for warning in tick.update.warnings:
+        st.warning(f"The data source sent bad data: {warning}.")

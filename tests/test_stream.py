@@ -30,7 +30,7 @@ class Flaky:
 
 def test_feed_first_update_backfills_and_keeps_the_capacity():
     feed = Feed(SyntheticSource(seed=0), capacity=100)
-    assert feed.update(NOW) == 119
+    assert feed.update(NOW).added == 119
     assert len(feed.ring) == 100
     assert feed.frame().columns == ["t", "A", "B"]
 
@@ -48,7 +48,7 @@ def test_feed_failed_poll_keeps_the_window_and_the_next_poll_catches_up():
         np.testing.assert_array_equal(feed.ring.times, window)
 
     source.failing = False
-    assert feed.update(NOW + 4 * NS_PER_SECOND) == 8  # the 4 s missed, every 0.5 s
+    assert feed.update(NOW + 4 * NS_PER_SECOND).added == 8  # the 4 s missed, every 0.5 s
     steps = np.diff(feed.ring.times)
     assert set(steps) == {NS_PER_SECOND // 2}  # no gap, no duplicate
 

@@ -1,0 +1,332 @@
+"""End-to-end benchmark: a real ``streamlit run`` server and headless Chromium streaming.
+
+For each interval and configuration: start the server with ``FEED_RUN_EVERY`` set, open the
+page, click "Start streaming", let it warm up, then measure a window of wall time:
+
+- ticks: fragment runs the server *completed*, counted from the websocket. Every run ends
+  with a ``ForwardMsg`` whose ``script_finished`` says how; a completed fragment run says
+  ``FINISHED_FRAGMENT_RUN_SUCCESSFULLY``. Runs cut short by the next timer request say
+  ``FINISHED_EARLY_FOR_RERUN`` (or nothing) and are counted apart. This needs no help from
+  the apps, so the tutorial's app stays as shipped.
+- server CPU: CPU time of the server process, all its threads, to the nanosecond (Linux's
+  per-process CPU clock; psutil's 10 ms clock ticks elsewhere).
+- websocket bytes: every frame the browser received (Playwright ``framereceived``).
+- browser CPU: the page's main-thread ``TaskDuration`` (Chrome DevTools Protocol
+  ``Performance.getMetrics``), and all Chromium processes' CPU (psutil) for the whole browser.
+- server RSS when it is ready, and at the start and end of the window.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, PROJECT, streamlit_server
+from benchmarks.stats import ratio
+
+APPS = PROJECT / "benchmarks" / "apps"
+GC_ON = {"runner.postScriptGC": "true"}  # Streamlit's default; the project config turns it off
+
+
+@dataclass(frozen=True)
+class Config:
+    """One server configuration: which app, and how Streamlit's per-run GC is handled."""
+
+    name: str
+    app: Path
+    gc: str
+    options: dict[str, str] = field(default_factory=dict)
+
+
+CONFIGS = (
+    Config("tutorial-as-shipped", APPS / "tutorial_app.py", "per-run gc.collect (default)", GC_ON),
+    Config("tutorial-gc-off", APPS / "tutorial_app.py", "postScriptGC = false (as feed)"),
+    Config("feed", PROJECT / "app.py", "postScriptGC = false"),
+    Config("floor", APPS / "floor_app.py", "postScriptGC = false (as feed)"),
+    Config(
+        "feed-gc-freeze",
+        APPS / "feed_gc_freeze_app.py",
+        "alternative: per-run gc.collect + gc.freeze() once",
+        GC_ON,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to measure: intervals (seconds), configurations, and the timing windows.
+
+    Each (interval, configuration) is measured ``rounds`` times, each round a fresh server
+    and browser; rounds are interleaved, and the order of configurations rotates, so a burst
+    of noise on the shared machine does not land on one configuration only.
+    """
+
+    intervals: tuple[float, ...] = (0.5, 0.1, 0.05)
+    configs: tuple[str, ...] = tuple(c.name for c in CONFIGS)
+    rounds: int = 2
+    warmup_s: float = 3.0
+    window_s: float = 12.0
+
+
+FULL = Plan()
+QUICK = Plan(intervals=(0.5,), configs=("tutorial-as-shipped", "feed", "floor"), rounds=1,
+             warmup_s=2.0, window_s=5.0)  # fmt: skip
+
+
+def run(
+    plan: Plan = FULL, progress: Callable[[str], None] = print, log_dir: Path | None = None
+) -> list[dict[str, Any]]:
+    """Measure every (interval, configuration) of ``plan``, ``plan.rounds`` times; one result
+    dict per (interval, configuration), pooling its rounds, in plan order."""
+    from playwright.sync_api import sync_playwright
+
+    by_name = {c.name: c for c in CONFIGS}
+    unknown = sorted(set(plan.configs) - set(by_name))
+    if unknown:
+        raise ValueError(f"`configs` must be among {sorted(by_name)}, got unknown {unknown}")
+    windows: dict[tuple[float, str], list[dict[str, Any]]] = {}
+    with sync_playwright() as playwright:
+        for round_ in range(plan.rounds):
+            for i, interval in enumerate(plan.intervals):
+                for name in rotated(plan.configs, i + round_):
+                    log = log_dir / f"{name}-{interval:g}-{round_}.log" if log_dir else None
+                    window = measure(playwright, by_name[name], interval, plan, log)
+                    windows.setdefault((interval, name), []).append(window)
+                    label = f"round {round_ + 1}/{plan.rounds}"
+                    progress(describe(figures(by_name[name], interval, [window]), label))
+    return [
+        figures(by_name[name], interval, windows[interval, name])
+        for interval in plan.intervals
+        for name in plan.configs
+    ]
+
+
+def rotated(items: tuple[str, ...], shift: int) -> Iterable[str]:
+    """``items`` starting at position ``shift``."""
+    shift %= len(items)
+    return items[shift:] + items[:shift]
+
+
+def measure(
+    playwright: Any, config: Config, interval: float, plan: Plan, log: Path | None = None
+) -> dict[str, Any]:
+    """One window of one configuration at one interval, with a fresh server and browser:
+    its totals (see ``totals``)."""
+    env = {"FEED_RUN_EVERY": f"{interval:g}"}
+    with streamlit_server(config.app, env=env, options=config.options, log=log) as server:
+        server_process = psutil.Process(server.process.pid)
+        rss_ready = server_process.memory_info().rss
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            window = _stream_and_measure(browser, server.url, server_process, plan)
+        finally:
+            browser.close()
+    return totals(window, rss_ready)
+
+
+def _stream_and_measure(
+    browser: Any, url: str, server_process: psutil.Process, plan: Plan
+) -> dict[str, Any]:
+    """Open the page, start streaming, warm up, then snapshot before and after the window."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    frames = FrameLog()
+    page.on("websocket", frames.attach)
+    page.goto(url)
+    start_button = page.get_by_role("button", name="Start streaming")
+    expect(start_button).to_be_enabled(timeout=30_000)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    start_button.click()
+    expect(page.get_by_role("button", name="Stop streaming")).to_be_enabled(timeout=30_000)
+    page.wait_for_timeout(plan.warmup_s * 1e3)
+    before = _snapshot(server_process, cdp)
+    page.wait_for_timeout(plan.window_s * 1e3)
+    after = _snapshot(server_process, cdp)
+    errors = page.locator(".stException").count()
+    context.close()
+    return {
+        "before": before,
+        "after": after,
+        "frames": frames.between(before["t"], after["t"]),
+        "page_errors": errors,
+    }
+
+
+class FrameLog:
+    """Every websocket frame the page receives or sends: arrival time, size, and whether it
+    ends a fragment run (completed or cut short)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[float, int, str]] = []
+        self.sent: list[tuple[float, int]] = []
+
+    def attach(self, websocket: Any) -> None:
+        """Playwright ``page.on("websocket")`` handler."""
+        websocket.on("framereceived", self._on_received)
+        websocket.on("framesent", self._on_sent)
+
+    def _on_received(self, payload: bytes | str) -> None:
+        data = payload.encode() if isinstance(payload, str) else payload
+        self.received.append((time.monotonic(), len(data), run_end(data)))
+
+    def _on_sent(self, payload: bytes | str) -> None:
+        self.sent.append((time.monotonic(), len(payload)))
+
+    def between(self, start: float, end: float) -> dict[str, int]:
+        """Frame counts and bytes in ``[start, end)``, by kind of run end."""
+        received = [f for f in self.received if start <= f[0] < end]
+        sent = [f for f in self.sent if start <= f[0] < end]
+        return {
+            "bytes_received": sum(size for _, size, _ in received),
+            "frames_received": len(received),
+            "bytes_sent": sum(size for _, size in sent),
+            "frames_sent": len(sent),
+            "fragment_runs_completed": sum(kind == "fragment" for _, _, kind in received),
+            "runs_cut_short": sum(kind == "early" for _, _, kind in received),
+            "full_runs_completed": sum(kind == "full" for _, _, kind in received),
+        }
+
+
+def run_end(data: bytes) -> str:
+    """How the run that this ``ForwardMsg`` ends finished: "fragment", "full", "early", or ""
+    when the message ends no run."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = ForwardMsg()
+    try:
+        msg.ParseFromString(data)
+    except Exception:  # not a ForwardMsg: count its bytes, not as a run end
+        return ""
+    if msg.WhichOneof("type") != "script_finished":
+        return ""
+    return {
+        ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "fragment",
+        ForwardMsg.FINISHED_SUCCESSFULLY: "full",
+        ForwardMsg.FINISHED_EARLY_FOR_RERUN: "early",
+    }.get(msg.script_finished, "")
+
+
+def _snapshot(server_process: psutil.Process, cdp: Any) -> dict[str, Any]:
+    """Wall clock, server CPU and RSS, the page's CDP metrics and Chromium's CPU, now."""
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return {
+        "t": time.monotonic(),
+        "server_cpu_s": process_cpu_seconds(server_process),
+        "server_rss": server_process.memory_info().rss,
+        "task_duration_s": metrics.get("TaskDuration", 0.0),
+        "script_duration_s": metrics.get("ScriptDuration", 0.0),
+        "chromium_cpu_s": chromium_cpu(),
+    }
+
+
+def process_cpu_seconds(process: psutil.Process) -> float:
+    """CPU seconds a process has used, all threads, exited ones included.
+
+    On Linux, reads the process's CPU-time clock (what ``clock_getcpuclockid`` returns, built
+    by hand as Python lacks it): nanosecond resolution, where ``/proc/PID/stat`` (psutil)
+    counts 10 ms clock ticks, too coarse for a few ms per tick over a short window.
+    """
+    clock = ((~process.pid) << 3) | 2  # MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)
+    try:
+        return time.clock_gettime_ns(clock) / 1e9
+    except (OSError, AttributeError):  # not Linux: the coarse figure
+        times = process.cpu_times()
+        return times.user + times.system
+
+
+def chromium_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) of each Chromium process this process started, by pid."""
+    usage = {}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in child.name().lower():
+                times = child.cpu_times()
+                usage[child.pid] = times.user + times.system
+        except psutil.Error:  # it ended while we looked
+            continue
+    return usage
+
+
+def totals(window: dict[str, Any], rss_ready: int) -> dict[str, Any]:
+    """What one window measured, as totals, so rounds can be pooled by adding them up."""
+    before, after, frames = window["before"], window["after"], window["frames"]
+    shared = before["chromium_cpu_s"].keys() & after["chromium_cpu_s"].keys()
+    delta = lambda key: after[key] - before[key]  # noqa: E731
+    return {
+        "seconds": delta("t"),
+        "ticks": frames["fragment_runs_completed"],
+        "server_cpu_s": delta("server_cpu_s"),
+        "browser_task_s": delta("task_duration_s"),
+        "browser_script_s": delta("script_duration_s"),
+        "chromium_cpu_s": sum(
+            after["chromium_cpu_s"][p] - before["chromium_cpu_s"][p] for p in shared
+        ),
+        "rss_ready_mb": rss_ready / 2**20,
+        "rss_start_mb": before["server_rss"] / 2**20,
+        "rss_end_mb": after["server_rss"] / 2**20,
+        "page_errors": window["page_errors"],
+        **{k: v for k, v in frames.items() if k != "fragment_runs_completed"},
+    }
+
+
+def figures(config: Config, interval: float, windows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-tick figures for a configuration, pooling its windows (total over total ticks);
+    each window's own server CPU per tick is kept too, to show the spread."""
+    total = {k: sum(w[k] for w in windows) for k in windows[0] if k.endswith(_ADDITIVE)}
+    seconds, ticks = total["seconds"], total["ticks"]
+    per_tick = lambda value: ratio(value, ticks)  # noqa: E731
+    mean = lambda key: sum(w[key] for w in windows) / len(windows)  # noqa: E731
+    requested = 1 / interval
+    return {
+        "config": config.name,
+        "app": str(config.app.relative_to(PROJECT)),
+        "gc": config.gc,
+        "options": config.options,
+        "interval_s": interval,
+        "rounds": len(windows),
+        "window_s": seconds,
+        "ticks": ticks,
+        "ticks_per_s": ticks / seconds,
+        "requested_per_s": requested,
+        "achieved_pct": 100 * ticks / seconds / requested,
+        "runs_cut_short": total["runs_cut_short"],
+        "server_cpu_ms_per_tick": per_tick(1e3 * total["server_cpu_s"]),
+        "server_cpu_ms_per_tick_by_round": [
+            ratio(1e3 * w["server_cpu_s"], w["ticks"]) for w in windows
+        ],
+        "server_cpu_pct": 100 * total["server_cpu_s"] / seconds,
+        "ws_bytes_per_tick": per_tick(total["bytes_received"]),
+        "browser_task_ms_per_tick": per_tick(1e3 * total["browser_task_s"]),
+        "browser_script_ms_per_tick": per_tick(1e3 * total["browser_script_s"]),
+        "chromium_cpu_ms_per_tick": per_tick(1e3 * total["chromium_cpu_s"]),
+        "rss_ready_mb": mean("rss_ready_mb"),
+        "rss_start_mb": mean("rss_start_mb"),
+        "rss_end_mb": mean("rss_end_mb"),
+        "page_errors": total["page_errors"],
+        "windows": windows,
+    }
+
+
+# Totals that add up across windows (the rest, RSS, are averaged).
+_ADDITIVE = ("seconds", "ticks", "_s", "bytes_received", "bytes_sent", "frames_received",
+             "frames_sent", "runs_cut_short", "full_runs_completed", "page_errors")  # fmt: skip
+
+
+def describe(result: dict[str, Any], label: str = "") -> str:
+    """One progress line for a measured configuration."""
+    return (
+        f"e2e {label} {result['config']:<20} every {result['interval_s']:g} s: "
+        f"{result['ticks']} ticks ({result['achieved_pct']:.0f}% of requested), "
+        f"server {result['server_cpu_ms_per_tick']:.1f} ms CPU/tick, "
+        f"{result['ws_bytes_per_tick'] / 1e3:.1f} kB/tick, "
+        f"browser {result['browser_task_ms_per_tick']:.1f} ms/tick, "
+        f"RSS {result['rss_start_mb']:.0f} -> {result['rss_end_mb']:.0f} MB"
+    )

@@ -1,0 +1,100 @@
+"""The report's Altair charts, saved as SVG next to REPORT.md (Vega-Lite JSON if SVG export
+is unavailable, i.e. without ``vl-convert-python``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+
+from benchmarks.paths import PATHS
+
+PATH_COLORS = {
+    "baseline": "#d62728",
+    "altair-per-tick": "#ff7f0e",
+    "feed": "#1f77b4",
+    "floor": "#7f7f7f",
+}
+
+
+def save(chart: alt.TopLevelMixin, stem: Path) -> Path:
+    """``stem``.svg, or ``stem``.vl.json when SVG export is not installed; the file written."""
+    try:
+        import vl_convert  # noqa: F401
+
+        path = stem.with_suffix(".svg")
+    except ImportError:
+        path = stem.with_suffix(".vl.json")
+    chart.save(str(path))
+    return path
+
+
+def tick_cost_chart(cells: list[dict[str, Any]], series: int) -> alt.Chart:
+    """Median tick cost against window rows, log-log, one line per path."""
+    data = [
+        {"rows": c["rows"], "path": path, "ms": ms}
+        for c in cells
+        if c["series"] == series
+        for path, ms in c["median_ms"].items()
+    ]
+    paths = [p for p in PATHS if any(d["path"] == p for d in data)]
+    color = alt.Color(
+        "path:N",
+        title="path",
+        sort=paths,
+        scale=alt.Scale(domain=paths, range=[PATH_COLORS[p] for p in paths]),
+    )
+    return (
+        alt.Chart(alt.Data(values=data))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "rows:Q",
+                title="window rows",
+                scale=alt.Scale(type="log"),
+                axis=alt.Axis(format="~s"),
+            ),
+            y=alt.Y("ms:Q", title="median ms per tick", scale=alt.Scale(type="log")),
+            color=color,
+            tooltip=["path:N", "rows:Q", alt.Tooltip("ms:Q", format=".3f")],
+        )
+        .properties(
+            title=f"In process: fragment body cost per tick, {series} series (log-log)",
+            width=480,
+            height=300,
+        )
+    )
+
+
+def server_cpu_chart(runs: list[dict[str, Any]]) -> alt.FacetChart:
+    """Server CPU ms per tick per configuration, one panel per interval."""
+    data = [
+        {
+            "config": r["config"],
+            "interval": f"every {r['interval_s']:g} s",
+            "ms": r["server_cpu_ms_per_tick"],
+        }
+        for r in runs
+    ]
+    configs = list(dict.fromkeys(r["config"] for r in sorted(runs, key=_config_order)))
+    base = alt.Chart().encode(
+        y=alt.Y("config:N", title=None, sort=configs),
+        x=alt.X("ms:Q", title="server CPU ms per tick"),
+    )
+    bars = base.mark_bar().encode(color=alt.Color("config:N", sort=configs, legend=None))
+    labels = base.mark_text(align="left", dx=3).encode(text=alt.Text("ms:Q", format=".1f"))
+    intervals = list(dict.fromkeys(d["interval"] for d in data))
+    return (
+        alt.layer(bars, labels, data=alt.Data(values=data))
+        .properties(width=220, height=28 * len(configs))
+        .facet(column=alt.Column("interval:N", title=None, sort=intervals))
+        .properties(title="End to end: server CPU per tick, by configuration")
+    )
+
+
+def _config_order(run: dict[str, Any]) -> int:
+    from benchmarks.bench_e2e import CONFIGS
+
+    names = [c.name for c in CONFIGS]
+    return names.index(run["config"]) if run["config"] in names else len(names)

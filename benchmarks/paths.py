@@ -1,0 +1,139 @@
+"""The four fragment bodies the in-process benchmark times, each with its own untimed setup.
+
+Like an asv benchmark class: the constructor prepares a full window (never timed) and
+``tick`` is the fragment body (timed). Every tick draws into the Streamlit container that is
+current when it is called, exactly as a fragment run draws into the fragment's container.
+
+- ``baseline``: the tutorial's code (``benchmarks.baseline``): ``pd.concat``, keep the last
+  ``rows`` rows, ``st.line_chart``.
+- ``altair-per-tick``: feed's ring buffer and chart frame (the same rows, M4-downsampled
+  like feed's), but an ``alt.Chart`` built each tick and drawn with ``st.altair_chart``: what
+  compiling the spec once buys, alone.
+- ``feed``: ``feed.view.draw_tick`` at the app's default chart width, the app's fragment body.
+- ``floor``: one small element (``st.caption``): what Streamlit itself costs per tick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Protocol
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from benchmarks import baseline
+from feed import Feed, SyntheticSource, compile_line_chart
+from feed.chart import TIME_LABELS
+from feed.frame import TIME_COLUMN
+from feed.sources import NS_PER_SECOND
+from feed.view import DEFAULT_WIDTH_PX, draw_tick
+
+SAMPLE_NS = NS_PER_SECOND // 2  # the tutorial samples every 0.5 s
+PATHS = ("baseline", "altair-per-tick", "feed", "floor")
+
+
+@dataclass(frozen=True)
+class Now:
+    """One instant of the fake clock, in both forms the paths use (computed outside timing)."""
+
+    ns: int
+
+    @property
+    def dt(self) -> datetime:
+        """Naive local-less datetime, as the tutorial's ``datetime.now()`` is naive."""
+        return datetime.fromtimestamp(self.ns / NS_PER_SECOND, UTC).replace(tzinfo=None)
+
+
+class Path(Protocol):
+    """A fragment body ready to tick over a full window."""
+
+    def tick(self, now: Now) -> None: ...
+
+
+class BaselinePath:
+    """The tutorial's fragment body over a pandas window of ``rows`` rows."""
+
+    def __init__(self, rows: int, names: tuple[str, ...], now: Now, seed: int = 0) -> None:
+        self.rows = rows
+        self.state = SimpleNamespace(data=baseline.full_window(rows, names, now.dt, seed))
+
+    def tick(self, now: Now) -> None:
+        baseline.show_latest_data(self.state, now.dt, self.rows)
+
+
+class AltairPath:
+    """Feed's data path, but an Altair chart built, validated and compiled every tick."""
+
+    def __init__(self, rows: int, names: tuple[str, ...], now: Now, seed: int = 0) -> None:
+        self.feed = full_feed(rows, names, now, seed)
+
+    def tick(self, now: Now) -> None:
+        self.feed.update(now.ns)
+        frame = self.feed.chart_frame(DEFAULT_WIDTH_PX)  # the same rows feed sends
+        st.altair_chart(altair_line_chart(frame, self.feed.names), width="stretch")
+
+
+class FeedPath:
+    """This project's fragment body: ``draw_tick`` with a spec compiled once, in setup."""
+
+    def __init__(self, rows: int, names: tuple[str, ...], now: Now, seed: int = 0) -> None:
+        self.feed = full_feed(rows, names, now, seed)
+        self.spec = compile_line_chart(names)
+
+    def tick(self, now: Now) -> None:
+        draw_tick(self.feed, self.spec, now.ns)
+
+
+class FloorPath:
+    """One small element per tick: Streamlit's own cost, whatever the window."""
+
+    def __init__(self, rows: int, names: tuple[str, ...], now: Now, seed: int = 0) -> None:
+        self.count = 0
+
+    def tick(self, now: Now) -> None:
+        self.count += 1
+        st.caption(f"Tick {self.count}")
+
+
+def make_path(name: str, rows: int, names: tuple[str, ...], now: Now, seed: int = 0) -> Path:
+    """The path called ``name`` (one of ``PATHS``), set up over a full window."""
+    classes = {
+        "baseline": BaselinePath,
+        "altair-per-tick": AltairPath,
+        "feed": FeedPath,
+        "floor": FloorPath,
+    }
+    if name not in classes:
+        raise ValueError(f"`name` must be one of {sorted(classes)}, got {name!r}")
+    return classes[name](rows, names, now, seed)
+
+
+def full_feed(rows: int, names: tuple[str, ...], now: Now, seed: int = 0) -> Feed:
+    """A ``Feed`` whose first poll, at ``now``, filled its window (as the app's first load
+    does), so each later tick adds only what is new."""
+    backfill = max(60.0, (rows + 1) * SAMPLE_NS / NS_PER_SECOND)  # the grid excludes both ends
+    source = SyntheticSource(names, SAMPLE_NS / NS_PER_SECOND, seed=seed, backfill=backfill)
+    feed = Feed(source, capacity=rows)
+    feed.update(now.ns)
+    return feed
+
+
+def altair_line_chart(frame: pl.DataFrame, names: tuple[str, ...]) -> alt.Chart:
+    """The same chart as ``feed.compile_line_chart``, built the obvious way: data inline."""
+    return (
+        alt.Chart(frame)
+        .transform_fold(list(names), as_=["series", "value"])
+        .transform_filter("datum.value !== null")
+        .mark_line(clip=True, invalid="break-paths-show-domains")
+        .encode(
+            x=alt.X(f"{TIME_COLUMN}:T", title=None, axis=alt.Axis(labelExpr=TIME_LABELS)),
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color(
+                "series:N", title=None, sort=list(names), legend=alt.Legend(orient="bottom")
+            ),
+        )
+        .properties(height=400)
+    )

@@ -1,0 +1,236 @@
+"""Results on disk: ``latest.json`` (everything, raw samples included), ``REPORT.md`` (tables,
+charts, targets) and the charts it shows, all in one directory."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from benchmarks import charts
+from benchmarks.paths import PATHS
+
+JSON_NAME = "latest.json"
+REPORT_NAME = "REPORT.md"
+
+
+def write(results: dict[str, Any], out: Path) -> list[Path]:
+    """Write the JSON, the charts and the Markdown report into ``out``; the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    json_path = out / JSON_NAME
+    json_path.write_text(json.dumps(_finite(results), indent=1) + "\n")
+    chart_files = _write_charts(results, out)
+    report_path = out / REPORT_NAME
+    report_path.write_text(markdown(results, chart_files))
+    return [json_path, *chart_files.values(), report_path]
+
+
+def load(out: Path) -> dict[str, Any] | None:
+    """The results previously written to ``out``, if any."""
+    path = out / JSON_NAME
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities as None, so the JSON is standard."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _write_charts(results: dict[str, Any], out: Path) -> dict[str, Path]:
+    """One tick-cost chart per series count, and the server-CPU bar chart."""
+    files = {}
+    cells = (results.get("inprocess") or {}).get("cells", [])
+    for series in sorted({c["series"] for c in cells}):
+        stem = out / f"inprocess_{series}_series"
+        files[f"inprocess-{series}"] = charts.save(charts.tick_cost_chart(cells, series), stem)
+    runs = (results.get("e2e") or {}).get("runs", [])
+    if runs:
+        files["e2e"] = charts.save(charts.server_cpu_chart(runs), out / "e2e_server_cpu")
+    return files
+
+
+def markdown(results: dict[str, Any], chart_files: dict[str, Path]) -> str:
+    """The whole report as Markdown."""
+    parts = [_header(results), _targets(results.get("targets", []))]
+    if results.get("inprocess"):
+        parts.append(_inprocess(results["inprocess"], chart_files))
+    if results.get("e2e"):
+        parts.append(_e2e(results["e2e"], chart_files))
+    parts.append(_method(results))
+    return "\n\n".join(parts) + "\n"
+
+
+def ms(value: float | None) -> str:
+    """Milliseconds with as many decimals as they deserve."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if value < 1:
+        return f"{value:.3f}"
+    if value < 10:
+        return f"{value:.2f}"
+    return f"{value:.1f}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _header(results: dict[str, Any]) -> str:
+    m, v, git = results["machine"], results["versions"], results.get("git", {})
+    commit = (git.get("commit") or "unknown")[:10]
+    if git.get("dirty"):
+        commit += " (with local changes)"
+    quick = ""
+    if results["mode"] == "quick":
+        quick = " **Quick smoke run: tiny sizes, not figures to quote.**"
+    minutes = results["duration_s"] / 60
+    return "\n".join([
+        "# Benchmarks: tick cost against the tutorial's pandas baseline",
+        "",
+        f"Measured {results['date']} in {minutes:.1f} min ({results['mode']} mode).{quick}",
+        "",
+        f"- Machine: {m['cpu']}, {m['logical_cores']} logical cores, {m['ram_gb']} GiB RAM, "
+        f"{m['platform']}; load average at start {m['load_average']}.",
+        f"- Versions: Python {v['python']}, Streamlit {v['streamlit']}, Polars {v['polars']}, "
+        f"Altair {v['altair']}, NumPy {v['numpy']}, pandas {v['pandas']}, PyArrow {v['pyarrow']}, "
+        f"{v['chromium'] or 'Chromium (version unknown)'}.",
+        f"- Commit {commit}.",
+        "",
+        "Reproduce: `make bench` (or `.venv/bin/python -m benchmarks`); a smoke run: "
+        "`make bench-quick` (`--quick`, written to `benchmarks/results/tmp/quick/`). "
+        "Every figure is a measurement from this run; raw per-tick samples are in "
+        f"[`{JSON_NAME}`]({JSON_NAME}).",
+    ])  # fmt: skip
+
+
+def _targets(targets: list[dict[str, Any]]) -> str:
+    rows = [
+        [t["target"], _value(t["value"], t["unit"]), t["detail"], f"**{t['status']}**"]
+        for t in targets
+    ]
+    return "## Targets\n\n" + _table(["target", "measured", "figures", "status"], rows)
+
+
+def _value(value: float | None, unit: str) -> str:
+    if value is None or math.isnan(value):
+        return "n/a"
+    if unit == "%":
+        return f"{value:.0f}%"
+    return f"{value:.2f}x" if value < 10 else f"{value:.1f}x"
+
+
+def _inprocess(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
+    cells = part["cells"]
+    paths = [p for p in PATHS if cells and p in cells[0]["median_ms"]]
+    text = [
+        "## In process: the fragment body's cost per tick",
+        "",
+        "Median milliseconds per tick (p95 in the JSON), inside a real Streamlit script run "
+        "(AppTest), over a full window; each tick appends 2 new samples first. Paths tick "
+        "round-robin in one run, so noise hits all alike. **baseline**: the tutorial's "
+        "`pd.concat` + last N rows + `st.line_chart`; **altair-per-tick**: feed's ring buffer "
+        "and Polars window, but an `alt.Chart` built every tick and drawn with "
+        "`st.altair_chart`; **feed**: `feed.view.draw_tick`, the app's fragment body; "
+        "**floor**: one `st.caption`.",
+    ]
+    for series in sorted({c["series"] for c in cells}):
+        rows = [
+            [f"{c['rows']:,}", *(ms(c["median_ms"][p]) for p in paths),
+             f"**{c['ratio_baseline_feed']:.1f}x**", str(min(c["ticks"].values()))]
+            for c in cells if c["series"] == series
+        ]  # fmt: skip
+        header = ["window rows", *(f"{p} ms" for p in paths), "baseline/feed", "ticks/path"]
+        text += ["", f"### {series} series", "", _table(header, rows)]
+        chart = chart_files.get(f"inprocess-{series}")
+        if chart:
+            text += ["", f"![Tick cost against window rows, {series} series]({chart.name})"]
+    return "\n".join(text)
+
+
+def _e2e(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
+    runs = part["runs"]
+    plan = part["plan"]
+    text = [
+        "## End to end: a real server and headless Chromium",
+        "",
+        f'`streamlit run` on 127.0.0.1, Chromium clicks "Start streaming"; after '
+        f"{plan['warmup_s']:g} s of warm-up, a {plan['window_s']:g} s window is measured; "
+        f"{_rounds(plan)}. Ticks "
+        "are fragment runs the server completed (`script_finished` messages on the websocket). "
+        "Server CPU is the server process's CPU time, all threads; browser main thread is CDP "
+        "`TaskDuration` of the page; Chromium CPU is all its processes. **tutorial-as-shipped**: "
+        "the tutorial's app with Streamlit's default per-run `gc.collect()`; "
+        "**tutorial-gc-off**: the same app with `postScriptGC = false`, as feed runs; "
+        "**floor**: the same page whose fragment writes one `st.caption`; **feed-gc-freeze**: "
+        "an *alternative* GC handling for feed, per-run GC kept but `gc.freeze()` once after "
+        "the first run.",
+    ]
+    header = ["configuration", "server CPU ms/tick", "kB/tick", "ticks/s (requested)",
+              "achieved", "cut short", "browser main thread ms/tick", "Chromium CPU ms/tick",
+              "server RSS MB: idle; start → end"]  # fmt: skip
+    for interval in dict.fromkeys(r["interval_s"] for r in runs):
+        rows = [_e2e_row(r) for r in sorted(runs, key=charts._config_order)
+                if r["interval_s"] == interval]  # fmt: skip
+        text += ["", f"### Every {interval:g} s", "", _table(header, rows)]
+    if "e2e" in chart_files:
+        text += ["", f"![Server CPU per tick by configuration]({chart_files['e2e'].name})"]
+    return "\n".join(text)
+
+
+def _rounds(plan: dict[str, Any]) -> str:
+    rounds = plan.get("rounds", 1)
+    if rounds == 1:
+        return "one round"
+    return (
+        f"{rounds} interleaved rounds, each with a fresh server and browser, pooled (total "
+        "over total ticks; the range over rounds in parentheses; RSS is their mean)"
+    )
+
+
+def _e2e_row(r: dict[str, Any]) -> list[str]:
+    return [
+        f"{r['config']}",
+        f"**{ms(r['server_cpu_ms_per_tick'])}**{_spread(r['server_cpu_ms_per_tick_by_round'])}",
+        f"{r['ws_bytes_per_tick'] / 1e3:.1f}" if r["ticks"] else "n/a",
+        f"{r['ticks_per_s']:.2f} ({r['requested_per_s']:g})",
+        f"{r['achieved_pct']:.0f}%",
+        str(r["runs_cut_short"]),
+        ms(r["browser_task_ms_per_tick"]),
+        ms(r["chromium_cpu_ms_per_tick"]),
+        f"{r['rss_ready_mb']:.0f}; {r['rss_start_mb']:.0f} → {r['rss_end_mb']:.0f}",
+    ]
+
+
+def _spread(values: list[float | None]) -> str:
+    """`` (low to high)`` over rounds, when there is more than one."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    if len(finite) < 2:
+        return ""
+    return f" ({ms(min(finite))} to {ms(max(finite))})"
+
+
+def _method(results: dict[str, Any]) -> str:
+    return "\n".join([
+        "## How to read these figures",
+        "",
+        "- The machine is shared and noisy (2 cores): compare paths within one run, not across "
+        "runs. Medians resist the noise; p95 and the raw samples are in the JSON.",
+        "- Server CPU time comes from the server process's CPU clock (nanoseconds, all "
+        "threads); Chromium's from `/proc` in 10 ms clock ticks, so over a window of N ticks "
+        "it is good to about 10/N ms per tick.",
+        "- Ticks are counted in the window, so achieved rates can read a tick over or under "
+        "(a 20 s window at 0.5 s holds 40 ticks: 2.5% per tick).",
+        "- Server RSS: *idle* is the server before any page is open; *start* and *end* "
+        "bracket the measured window.",
+        "- Ticks that are cut short (a new timer request interrupting a run still going) are "
+        "not counted as achieved: an app slower than its interval mostly shows none.",
+    ])  # fmt: skip

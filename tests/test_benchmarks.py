@@ -1,0 +1,254 @@
+"""The benchmark suite: its baseline is the tutorial's logic, and both benchmarks still run.
+
+The smoke runs assert structure only (every path and configuration reported, figures finite,
+files written), never timings: a shared machine makes timed assertions flaky.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
+
+from benchmarks import __main__ as cli
+from benchmarks import baseline, bench_e2e, bench_tick
+from benchmarks.paths import PATHS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The tutorial's code, verbatim from its "Complete code" (imports left out: the test binds
+# `datetime` to a fake clock and `st` to a recorder).
+TUTORIAL = '''
+def get_recent_data(last_timestamp):
+    """Generate and return data from last timestamp to now, at most 60 seconds."""
+    now = datetime.now()
+    if now - last_timestamp > timedelta(seconds=60):
+        last_timestamp = now - timedelta(seconds=60)
+    sample_time = timedelta(seconds=0.5)  # time between data points
+    next_timestamp = last_timestamp + sample_time
+    timestamps = np.arange(next_timestamp, now, sample_time)
+    sample_values = np.random.randn(len(timestamps), 2)
+    data = pd.DataFrame(sample_values, index=timestamps, columns=["A", "B"])
+    return data
+
+if "data" not in st.session_state:
+    st.session_state.data = get_recent_data(datetime.now() - timedelta(seconds=60))
+if "stream" not in st.session_state:
+    st.session_state.stream = False
+
+def toggle_streaming():
+    st.session_state.stream = not st.session_state.stream
+
+st.title("Data feed")
+st.sidebar.slider(
+    "Check for updates every: (seconds)", 0.5, 5.0, value=1.0, key="run_every"
+)
+st.sidebar.button(
+    "Start streaming", disabled=st.session_state.stream, on_click=toggle_streaming
+)
+st.sidebar.button(
+    "Stop streaming", disabled=not st.session_state.stream, on_click=toggle_streaming
+)
+
+if st.session_state.stream is True:
+    run_every = st.session_state.run_every
+else:
+    run_every = None
+
+@st.fragment(run_every=run_every)
+def show_latest_data():
+    last_timestamp = st.session_state.data.index[-1]
+    st.session_state.data = pd.concat(
+        [st.session_state.data, get_recent_data(last_timestamp)]
+    )
+    st.session_state.data = st.session_state.data[-100:]
+    st.line_chart(st.session_state.data)
+
+show_latest_data()
+'''
+
+START = datetime(2025, 1, 1, 12, 0, 0)
+
+
+class _State(dict):
+    """``st.session_state``'s two faces: ``"data" in state`` and ``state.data``."""
+
+    __getattr__ = dict.__getitem__
+    __setattr__ = dict.__setitem__
+
+
+class Tutorial:
+    """The verbatim tutorial, run against a fake clock and a fake ``st`` that records charts."""
+
+    def __init__(self, seed: int) -> None:
+        self.clock = [START]
+        self.charts: list[pd.DataFrame] = []
+        st = SimpleNamespace(
+            session_state=_State(),
+            title=lambda *a, **k: None,
+            sidebar=SimpleNamespace(slider=lambda *a, **k: 1.0, button=lambda *a, **k: False),
+            fragment=lambda run_every: lambda func: func,
+            line_chart=self.charts.append,
+        )
+        fake_datetime = SimpleNamespace(now=lambda: self.clock[0])
+        self.ns: dict[str, Any] = {
+            "st": st, "pd": pd, "np": np, "timedelta": timedelta, "datetime": fake_datetime,
+        }  # fmt: skip
+        np.random.seed(seed)
+        exec(TUTORIAL, self.ns)  # first load: backfill 60 s, draw once
+
+    @property
+    def data(self) -> pd.DataFrame:
+        return self.ns["st"].session_state.data
+
+    def tick(self, advance_s: float) -> None:
+        self.clock[0] += timedelta(seconds=advance_s)
+        self.ns["show_latest_data"]()
+
+
+class Baseline:
+    """``benchmarks.baseline`` driven exactly as the tutorial drives its code."""
+
+    def __init__(self, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = START
+        self.charts: list[pd.DataFrame] = []
+        monkeypatch.setattr(baseline.st, "line_chart", self.charts.append)
+        np.random.seed(seed)
+        self.state = SimpleNamespace(
+            data=baseline.get_recent_data(self.now - timedelta(seconds=60), self.now)
+        )
+        baseline.show_latest_data(self.state, self.now)
+
+    def tick(self, advance_s: float) -> None:
+        self.now += timedelta(seconds=advance_s)
+        baseline.show_latest_data(self.state, self.now)
+
+
+def _assert_same_run(advances: list[float], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both draw from NumPy's global generator, so one runs to the end before the other."""
+    tutorial = Tutorial(seed=7)
+    windows = []
+    for advance in advances:
+        tutorial.tick(advance)
+        windows.append(tutorial.data)
+    ours = Baseline(seed=7, monkeypatch=monkeypatch)
+    for advance, expected in zip(advances, windows, strict=True):
+        ours.tick(advance)
+        pd.testing.assert_frame_equal(ours.state.data, expected)
+    assert len(ours.charts) == len(tutorial.charts)
+    for drawn, expected in zip(ours.charts, tutorial.charts, strict=True):
+        pd.testing.assert_frame_equal(drawn, expected)
+
+
+def test_baseline_matches_tutorial_window_after_many_ticks(monkeypatch: pytest.MonkeyPatch):
+    _assert_same_run([0.5, 1.0, 0.7, 3.2, 1.0] * 10, monkeypatch)
+
+
+def test_baseline_keeps_tutorial_shape(monkeypatch: pytest.MonkeyPatch):
+    ours = Baseline(seed=3, monkeypatch=monkeypatch)
+    for _ in range(30):
+        ours.tick(1.0)
+    data = ours.state.data
+    assert data.shape == (100, 2)
+    assert list(data.columns) == ["A", "B"]
+    assert isinstance(data.index, pd.DatetimeIndex)
+    assert data.index.is_monotonic_increasing
+    assert (np.diff(data.index.values) == np.timedelta64(500, "ms")).all()
+
+
+def test_baseline_catch_up_is_bounded_to_60_seconds(monkeypatch: pytest.MonkeyPatch):
+    tutorial = Tutorial(seed=5)
+    tutorial.tick(90.0)
+    ours = Baseline(seed=5, monkeypatch=monkeypatch)
+    before = ours.state.data.index[-1]
+    ours.tick(90.0)
+    pd.testing.assert_frame_equal(ours.state.data, tutorial.data)
+    new = ours.state.data.index[ours.state.data.index > before]
+    assert new[0] >= pd.Timestamp(ours.now - timedelta(seconds=60))
+    assert len(new) <= 120
+
+
+@settings(max_examples=25, deadline=None)
+@given(hst.lists(hst.floats(min_value=0.0, max_value=100.0), min_size=1, max_size=30))
+def test_baseline_matches_tutorial_for_any_tick_times(advances: list[float]):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _assert_same_run(advances, monkeypatch)
+
+
+def _functions(source: str) -> dict[str, str]:
+    tree = ast.parse(source)
+    return {
+        node.name: ast.dump(node) for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+    }
+
+
+def test_tutorial_app_runs_the_tutorials_code():
+    app = _functions((ROOT / "benchmarks" / "apps" / "tutorial_app.py").read_text())
+    tutorial = _functions(TUTORIAL)
+    for name in ("get_recent_data", "toggle_streaming", "show_latest_data"):
+        assert app[name] == tutorial[name], f"{name} differs from the tutorial's"
+
+
+def test_full_window_is_shaped_like_the_tutorials_frame():
+    now = START
+    window = baseline.full_window(1_000, ("A", "B"), now)
+    recent = baseline.get_recent_data(now - timedelta(seconds=60), now)
+    assert window.shape == (1_000, 2)
+    assert window.index.dtype == recent.index.dtype
+    assert (window.dtypes == recent.dtypes).all()
+    assert window.index[-1] < pd.Timestamp(now) <= window.index[-1] + pd.Timedelta("0.5s")
+
+
+TINY_TICK = bench_tick.Plan(rows=(100,), series=(2,), rounds=3, warmup=1, min_rounds=1)
+
+
+def test_inprocess_smoke_reports_every_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setattr(bench_tick, "QUICK", TINY_TICK)
+    assert cli.main(["--quick", "--only", "inprocess", "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "latest.json").read_text())
+    (cell,) = results["inprocess"]["cells"]
+    assert set(cell["median_ms"]) == set(PATHS)
+    for path in PATHS:
+        assert math.isfinite(cell["median_ms"][path]) and cell["median_ms"][path] > 0
+        assert len(cell["samples_ms"][path]) == TINY_TICK.rounds
+    assert math.isfinite(cell["ratio_baseline_feed"])
+    assert results["versions"]["streamlit"] and results["machine"]["logical_cores"] >= 1
+    report = (tmp_path / "REPORT.md").read_text()
+    assert "## In process" in report and "## Targets" in report
+    assert any(tmp_path.glob("inprocess_2_series.*"))
+
+
+TINY_E2E = bench_e2e.Plan(
+    intervals=(0.25,),
+    configs=tuple(c.name for c in bench_e2e.CONFIGS),
+    rounds=1,
+    warmup_s=0.5,
+    window_s=1.5,
+)
+
+
+@pytest.mark.browser
+def test_e2e_smoke_reports_every_configuration(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setattr(bench_e2e, "QUICK", TINY_E2E)
+    assert cli.main(["--quick", "--only", "e2e", "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "latest.json").read_text())
+    runs = results["e2e"]["runs"]
+    assert {r["config"] for r in runs} == set(TINY_E2E.configs)
+    for run in runs:
+        assert run["ticks"] > 0, run["config"]
+        assert run["page_errors"] == 0, run["config"]
+        assert run["server_cpu_ms_per_tick"] > 0 and run["ws_bytes_per_tick"] > 0
+        assert run["rss_end_mb"] > 0
+    report = (tmp_path / "REPORT.md").read_text()
+    assert "## End to end" in report
+    assert any(tmp_path.glob("e2e_server_cpu.*"))

@@ -71,7 +71,7 @@ class AltairPath:
         self.feed = full_feed(rows, names, now, seed)
 
     def tick(self, now: Now) -> None:
-        self.feed.update(now.ns)
+        self.feed.refresh(now.ns)  # the same poll as draw_tick's
         frame = self.feed.chart_frame(DEFAULT_WIDTH_PX)  # the same rows feed sends
         st.altair_chart(altair_line_chart(frame, self.feed.names), width="stretch")
 

@@ -1,22 +1,27 @@
 """Data feed: the Streamlit tutorial "Start and stop a streaming fragment", on feed's fast path.
 
-Run it with `streamlit run app.py`.
+Run it with `streamlit run app.py` (add `-- --source system` for this machine's CPU and memory).
+Every session viewing the same source shares one feed; each keeps its own start/stop,
+interval, window and chart width.
 """
 
 from __future__ import annotations
 
 import os
-import string
+import sys
+from pathlib import Path
 
 import streamlit as st
 
-from feed import Feed, SyntheticSource, compile_line_chart
+from feed import Feed, compile_line_chart
+from feed.catalog import MAX_SERIES, SOURCE_KINDS, SourceConfig, make_source, parse_cli
 from feed.settings import int_setting, run_every_override
 from feed.view import DEFAULT_WIDTH_PX, draw_tick, show_tick_status
 
-SAMPLE_INTERVAL_S = 0.5  # the tutorial's source: one sample every 0.5 s
 WINDOW_CHOICES = [100, 1_000, 10_000, 100_000, 1_000_000]  # points per series
-MAX_SERIES = 16
+MAX_WINDOW = WINDOW_CHOICES[-1]
+FIRST_WINDOW = int_setting(os.environ, "FEED_WINDOW", 100, 1, MAX_WINDOW)
+SAMPLE_INTERVAL_S = 0.5
 
 
 @st.cache_resource
@@ -25,33 +30,39 @@ def line_chart_spec(names: tuple[str, ...]) -> dict:
     return compile_line_chart(names)
 
 
-def series_names(count: int) -> tuple[str, ...]:
-    """A, B, C, ...: the tutorial's names, extended."""
-    return tuple(string.ascii_uppercase[:count])
+@st.cache_resource(max_entries=16)
+def shared_feed(config: SourceConfig, backfill_s: float, _previous: Feed | None = None) -> Feed:
+    """One feed per source configuration, shared by every session that views it.
+
+    Switching the synthetic source to more or fewer series carries the shared series over.
+    """
+    carry = _previous is not None and _previous.ring.last_time is not None
+    carry = carry and config.kind == "synthetic" and set(_previous.names) <= set("ABCDEFGHIJKLMNOP")
+    start_after = _previous.ring.last_time if carry else None
+    feed = Feed(
+        make_source(config, backfill_s, start_after), capacity=MAX_WINDOW, min_poll_interval=0.05
+    )
+    if carry:
+        feed.carry_over(_previous)
+    return feed
 
 
-def new_feed(window: int, series: int) -> Feed:
-    """The session's feed; the first poll fills the window (at least the tutorial's 60 s)."""
-    backfill = max(60.0, (window + 1) * SAMPLE_INTERVAL_S)  # the grid excludes both ends
-    source = SyntheticSource(series_names(series), SAMPLE_INTERVAL_S, backfill=backfill)
-    return Feed(source, capacity=window)
+def startup_config() -> SourceConfig:
+    """The source named on the command line, with FEED_SERIES as the synthetic default.
+
+    `streamlit run app.py -- ARGS` leaves `sys.argv == ["app.py", *ARGS]`; anything else
+    (AppTest under pytest, say) has arguments that are not ours.
+    """
+    launched_as_script = Path(sys.argv[0]).name == Path(__file__).name
+    config = parse_cli(sys.argv[1:] if launched_as_script else [])
+    series = int_setting(os.environ, "FEED_SERIES", config.series, 1, MAX_SERIES)
+    return SourceConfig(config.kind, series)
 
 
-def apply_settings(feed: Feed, window: int, series: int) -> None:
-    """Resize the window or change the series, keeping what is buffered where it fits."""
-    if series != len(feed.names):
-        names = series_names(series)
-        source = SyntheticSource(names, SAMPLE_INTERVAL_S, start_after=feed.ring.last_time)
-        feed.reconfigure(capacity=window, source=source)
-    elif window != feed.ring.capacity:
-        feed.reconfigure(capacity=window)
-
-
-if "window" not in st.session_state:
-    st.session_state.window = int_setting(os.environ, "FEED_WINDOW", 100, 1, WINDOW_CHOICES[-1])
-    st.session_state.series = int_setting(os.environ, "FEED_SERIES", 2, 1, MAX_SERIES)
-if "feed" not in st.session_state:
-    st.session_state.feed = new_feed(st.session_state.window, st.session_state.series)
+if "source" not in st.session_state:
+    first = startup_config()
+    st.session_state.source, st.session_state.series = first.kind, first.series
+    st.session_state.window = FIRST_WINDOW
 if "stream" not in st.session_state:
     st.session_state.stream = False
 
@@ -69,14 +80,17 @@ override = run_every_override()
 if override is not None:
     st.sidebar.caption(f"Interval set to {override:g} s by `FEED_RUN_EVERY`.")
 
-with st.sidebar.expander("Window and chart"):
+with st.sidebar.expander("Source, window and chart"):
+    st.selectbox("Source", SOURCE_KINDS, key="source")
+    st.slider(
+        "Series", 1, MAX_SERIES, key="series", disabled=st.session_state.source != "synthetic"
+    )
     st.select_slider(
         "Window (points per series)",
         options=sorted({*WINDOW_CHOICES, st.session_state.window}),
         key="window",
         format_func=lambda n: f"{n:,}",
     )
-    st.slider("Series", 1, MAX_SERIES, key="series")
     st.number_input(
         "Chart width for downsampling (px)",
         min_value=100,
@@ -87,7 +101,13 @@ with st.sidebar.expander("Window and chart"):
         help="Windows with more than 4 points per pixel column are M4-downsampled to this "
         "many columns: the line drawn is the same, with far fewer points sent.",
     )
-apply_settings(st.session_state.feed, st.session_state.window, st.session_state.series)
+
+config = SourceConfig(st.session_state.source, st.session_state.series)
+# A feed put in session state by hand (tests do) stays until the user picks another source.
+if "feed" not in st.session_state or st.session_state.get("feed_config", config) != config:
+    backfill_s = max(60.0, (FIRST_WINDOW + 1) * SAMPLE_INTERVAL_S)  # fill the first window
+    st.session_state.feed = shared_feed(config, backfill_s, _previous=st.session_state.get("feed"))
+    st.session_state.feed_config = config
 
 if st.session_state.stream:
     run_every = override if override is not None else st.session_state.run_every
@@ -98,7 +118,12 @@ else:
 @st.fragment(run_every=run_every)
 def show_latest_data() -> None:
     feed: Feed = st.session_state.feed
-    tick = draw_tick(feed, line_chart_spec(feed.names), width_px=st.session_state.width_px)
+    tick = draw_tick(
+        feed,
+        line_chart_spec(feed.names),
+        width_px=st.session_state.width_px,
+        window=st.session_state.window,
+    )
     show_tick_status(tick)
 
 

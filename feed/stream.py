@@ -138,6 +138,14 @@ class Feed:
             self.ring = _carried_over(self.ring, self.names, capacity, new_source.names)
             self.source = new_source
 
+    def carry_over(self, previous: Feed) -> None:
+        """Take ``previous``'s buffered samples for the series both feeds name, before this
+        feed's first poll (for a source that continues ``previous``'s timeline)."""
+        with previous._window_lock:
+            ring = _carried_over(previous.ring, previous.names, self.ring.capacity, self.names)
+        with self._source_lock, self._window_lock:
+            self.ring = ring
+
     def _start_poll(self, now: int | None) -> Future[Update]:
         """Hand a poll to the worker thread; the caller holds ``_state_lock``."""
         if self._poller is None:

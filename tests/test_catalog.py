@@ -1,0 +1,51 @@
+"""Picking a source: configurations, and the command line `streamlit run app.py -- ...`."""
+
+from __future__ import annotations
+
+import pytest
+
+from feed.catalog import SourceConfig, make_source, parse_cli, series_names
+from feed.sources import SyntheticSource
+from feed.system_source import SystemSource
+
+
+def test_cli_defaults_to_the_tutorial_source():
+    assert parse_cli([]) == SourceConfig("synthetic", 2)
+
+
+def test_cli_reads_source_and_series():
+    assert parse_cli(["--source", "system"]) == SourceConfig("system", 2)
+    assert parse_cli(["--series", "5"]) == SourceConfig("synthetic", 5)
+
+
+def test_cli_rejects_an_unknown_source():
+    with pytest.raises(ValueError, match=r"`source` must be one of \('synthetic', 'system'"):
+        parse_cli(["--source", "kafka"])
+
+
+def test_cli_rejects_unknown_arguments():
+    with pytest.raises(ValueError, match=r"unknown command-line arguments \['--colour'"):
+        parse_cli(["--colour", "red"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"), [("x", "must be an integer"), ("17", "must be from 1 to 16")]
+)
+def test_cli_rejects_bad_series(raw, message):
+    with pytest.raises(ValueError, match=f"`series` {message}, got"):
+        parse_cli(["--series", raw])
+
+
+def test_configs_are_hashable_keys():
+    assert len({SourceConfig(), SourceConfig(), SourceConfig("system")}) == 2
+
+
+def test_make_source_builds_what_the_config_names():
+    assert isinstance(make_source(SourceConfig("system")), SystemSource)
+    synthetic = make_source(SourceConfig("synthetic", 3))
+    assert isinstance(synthetic, SyntheticSource)
+    assert synthetic.names == ("A", "B", "C")
+
+
+def test_series_names_follow_the_alphabet():
+    assert series_names(16)[-1] == "P"

@@ -15,6 +15,7 @@ import streamlit as st
 
 from feed import Feed, compile_line_chart
 from feed.catalog import MAX_SERIES, SOURCE_KINDS, SourceConfig, make_source, parse_cli
+from feed.readout import TickHistory
 from feed.settings import int_setting, run_every_override
 from feed.view import DEFAULT_WIDTH_PX, draw_tick, show_tick_status
 
@@ -65,10 +66,13 @@ if "source" not in st.session_state:
     st.session_state.window = FIRST_WINDOW
 if "stream" not in st.session_state:
     st.session_state.stream = False
+if "ticks" not in st.session_state:
+    st.session_state.ticks = TickHistory()
 
 
 def toggle_streaming() -> None:
     st.session_state.stream = not st.session_state.stream
+    st.session_state.ticks = TickHistory()  # the readout's rate is for this run of ticks
 
 
 st.title("Data feed")
@@ -109,6 +113,19 @@ if "feed" not in st.session_state or st.session_state.get("feed_config", config)
     st.session_state.feed = shared_feed(config, backfill_s, _previous=st.session_state.get("feed"))
     st.session_state.feed_config = config
 
+readout = st.sidebar.empty()  # the fragment fills it on every tick
+feed: Feed = st.session_state.feed
+window = st.session_state.window
+for label, file_format in (("CSV", "csv"), ("Parquet", "parquet")):
+    st.sidebar.download_button(
+        f"Download window as {label}",
+        help="Every sample in your window, not the downsampled chart.",
+        data=lambda file_format=file_format: feed.export(file_format, last=window),
+        file_name=f"feed-window.{file_format}",
+        on_click="ignore",
+        key=f"download_{file_format}",
+    )
+
 if st.session_state.stream:
     run_every = override if override is not None else st.session_state.run_every
 else:
@@ -125,6 +142,9 @@ def show_latest_data() -> None:
         window=st.session_state.window,
     )
     show_tick_status(tick)
+    st.session_state.ticks.add(tick)
+    figures = st.session_state.ticks.readout()
+    readout.markdown(figures.markdown())
 
 
 show_latest_data()

@@ -36,12 +36,16 @@ class Update:
 @dataclass(frozen=True)
 class ChartData:
     """A window snapshot for the chart: Arrow IPC bytes (safe to use after the lock is
-    released), its rows, its non-null points, and the samples in the whole window."""
+    released), its rows, its non-null points, and the window's samples and series."""
 
     arrow: bytes
     rows: int
     points: int
     window: int
+    series: int
+
+
+EXPORT_FORMATS = ("csv", "parquet")
 
 
 class Feed:
@@ -123,7 +127,23 @@ class Feed:
             frame.write_ipc_stream(buffer, compat_level=pl.CompatLevel.oldest())
             points = frame.height * len(self.names) - sum(frame.null_count().row(0)[1:])
             window = len(self.ring) if last is None else min(last, len(self.ring))
-        return ChartData(buffer.getvalue(), frame.height, points, window)
+        return ChartData(buffer.getvalue(), frame.height, points, window, len(self.names))
+
+    def export(self, file_format: str, last: int | None = None) -> bytes:
+        """The newest ``last`` samples, every one of them, as a CSV or Parquet file.
+
+        Times are UTC instants (ISO 8601 in CSV); a gap is an empty CSV cell (NaN in Parquet).
+        """
+        if file_format not in EXPORT_FORMATS:
+            raise ValueError(f"`file_format` must be one of {EXPORT_FORMATS}, got {file_format!r}")
+        buffer = io.BytesIO()
+        with self._window_lock:
+            frame = window_frame(self.ring, self.names, last)
+            if file_format == "csv":
+                frame.fill_nan(None).write_csv(buffer)
+            else:
+                frame.write_parquet(buffer)
+        return buffer.getvalue()
 
     def reconfigure(self, capacity: int | None = None, source: Source | None = None) -> None:
         """Change the window length and/or the source, keeping the buffered data that fits.

@@ -168,3 +168,16 @@ def test_app_system_source_charts_cpu_and_memory(at):
     assert frame.columns[:2] == ["t", "cpu"]
     assert frame.columns[-1] == "memory"
     assert frame.height >= 1
+
+
+def test_app_readout_shows_tick_figures_in_the_sidebar(at):
+    at.run()
+    text = " ".join(m.value for m in at.sidebar.markdown)
+    assert "ticks/s" in text
+    assert "ms median" in text
+    assert "200 points" in text  # 100 samples x 2 series
+
+
+def test_app_offers_the_window_as_csv_and_parquet(at):
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download window as CSV", "Download window as Parquet"]

@@ -1,0 +1,65 @@
+"""A live readout of the stream's health: recent tick cost, tick rate, points, bytes sent."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from feed.view import Tick
+
+
+@dataclass(frozen=True)
+class Readout:
+    """Figures over the recent ticks: cost median and p95 (ms), achieved ticks per second,
+    samples in the window, and Arrow bytes sent by the latest tick."""
+
+    ticks: int
+    median_ms: float
+    p95_ms: float
+    ticks_per_s: float
+    window_points: int
+    sent_points: int
+    bytes_sent: int
+
+    def markdown(self) -> str:
+        """Short lines for the sidebar."""
+        return (
+            f"**Tick** {self.median_ms:.1f} ms median, {self.p95_ms:.1f} ms p95 "
+            f"(last {self.ticks})  \n"
+            f"**Rate** {self.ticks_per_s:.2f} ticks/s  \n"
+            f"**Window** {self.window_points:,} points; "
+            f"**sent** {self.sent_points:,} points, {self.bytes_sent / 1024:,.1f} kB per tick"
+        )
+
+
+class TickHistory:
+    """The last ``size`` ticks of one session, for its readout."""
+
+    def __init__(self, size: int = 100) -> None:
+        self._ticks: deque[tuple[float, Tick]] = deque(maxlen=size)
+
+    def add(self, tick: Tick, at: float | None = None) -> None:
+        """Record ``tick``, which ended at ``at`` (``time.monotonic()`` by default)."""
+        self._ticks.append((time.monotonic() if at is None else at, tick))
+
+    def readout(self) -> Readout | None:
+        """The figures, or None before the first tick."""
+        if not self._ticks:
+            return None
+        costs = np.array([tick.seconds for _, tick in self._ticks]) * 1e3
+        times = [at for at, _ in self._ticks]
+        span = times[-1] - times[0]
+        rate = (len(times) - 1) / span if span > 0 else 0.0
+        latest = self._ticks[-1][1]
+        return Readout(
+            ticks=len(costs),
+            median_ms=float(np.median(costs)),
+            p95_ms=float(np.percentile(costs, 95)),
+            ticks_per_s=rate,
+            window_points=latest.sent.window * latest.sent.series,
+            sent_points=latest.sent.points,
+            bytes_sent=len(latest.sent.arrow),
+        )

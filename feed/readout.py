@@ -36,24 +36,28 @@ class Readout:
 
 
 class TickHistory:
-    """The last ``size`` ticks of one session, for its readout."""
+    """The last ``size`` ticks of one session, for its readout: their end times and costs,
+    and the latest tick (only the latest: a tick holds the bytes it sent)."""
 
     def __init__(self, size: int = 100) -> None:
-        self._ticks: deque[tuple[float, Tick]] = deque(maxlen=size)
+        self._ends: deque[float] = deque(maxlen=size)
+        self._costs: deque[float] = deque(maxlen=size)
+        self._latest: Tick | None = None
 
     def add(self, tick: Tick, at: float | None = None) -> None:
         """Record ``tick``, which ended at ``at`` (``time.monotonic()`` by default)."""
-        self._ticks.append((time.monotonic() if at is None else at, tick))
+        self._ends.append(time.monotonic() if at is None else at)
+        self._costs.append(tick.seconds)
+        self._latest = tick
 
     def readout(self) -> Readout | None:
         """The figures, or None before the first tick."""
-        if not self._ticks:
+        latest = self._latest
+        if latest is None:
             return None
-        costs = np.array([tick.seconds for _, tick in self._ticks]) * 1e3
-        times = [at for at, _ in self._ticks]
-        span = times[-1] - times[0]
-        rate = (len(times) - 1) / span if span > 0 else 0.0
-        latest = self._ticks[-1][1]
+        costs = np.array(self._costs) * 1e3
+        span = self._ends[-1] - self._ends[0]
+        rate = (len(self._ends) - 1) / span if span > 0 else 0.0
         return Readout(
             ticks=len(costs),
             median_ms=float(np.median(costs)),

@@ -61,7 +61,7 @@ class Feed:
         self,
         source: Source,
         capacity: int = 100,
-        poll_timeout: float = 2.0,
+        poll_timeout: float = 0.25,
         min_poll_interval: float = 0.0,
     ) -> None:
         self.source = _checked_source(source)
@@ -90,19 +90,22 @@ class Feed:
     def refresh(self, now: int | None = None) -> Update:
         """Poll if due and wait up to ``poll_timeout`` s for it; never raises.
 
-        With a poll already in flight (a slow source), waits for that one instead of starting
-        another. Returns the latest poll's outcome, or an error saying the source is slow.
+        With a poll already in flight (a slow source, or another session's poll), starts no
+        other and does not wait for it. Returns the latest finished poll's outcome, or an
+        error once the poll in flight has taken longer than ``poll_timeout``.
         """
         with self._state_lock:
-            future = self._in_flight
+            future, started_now = self._in_flight, False
             if future is None and time.monotonic() - self._last_poll >= self.min_poll_interval:
-                future = self._start_poll(now)
+                future, started_now = self._start_poll(now), True
         if future is None:
             return self.last_update
         try:
-            return future.result(timeout=self.poll_timeout)
+            return future.result(timeout=self.poll_timeout if started_now else 0)
         except PollTimeout:
             waited = time.monotonic() - self._in_flight_since
+            if waited < self.poll_timeout:
+                return self.last_update
             return Update(
                 error=f"the source has not answered for {waited:.1f} s; showing what is "
                 "buffered, and its answer will be added when it comes"

@@ -4,20 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test setup setup-test chromium lint bench bench-quick
+.PHONY: run test setup setup-test system-packages bench bench-quick
 
 run: setup
 	$(BIN)/streamlit run app.py
 
-test: setup-test chromium
+test: setup-test system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-bench: setup-test chromium
+bench: setup-test system-packages
 	$(BIN)/python -m benchmarks
 
-bench-quick: setup-test chromium
+bench-quick: setup-test system-packages
 	$(BIN)/python -m benchmarks --quick
 
 setup: $(VENV)/.installed
@@ -33,9 +33,14 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-# Debian's Chromium, for the browser tests and benchmarks (Playwright cannot download its own here).
-chromium:
-	@test -x $(CHROMIUM) || { \
-		echo "Installing Debian's chromium (needs root or sudo)..."; \
+# Debian's Chromium (browser tests and benchmarks; Playwright cannot download its own here) and
+# redis-server (the Redis source's tests start their own on a free port).
+system-packages:
+	@missing=""; \
+	test -x $(CHROMIUM) || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	test -z "$$missing" || { \
+		echo "Installing Debian's$$missing (needs root or sudo)..."; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+		$$SUDO apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; }

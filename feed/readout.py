@@ -13,10 +13,11 @@ from feed.view import Tick
 
 @dataclass(frozen=True)
 class Readout:
-    """Figures over the recent ticks: cost median and p95 (ms), achieved ticks per second,
-    samples in the window, and Arrow bytes sent by the latest tick."""
+    """Figures over the recent ticks: the latest tick's cost, cost median and p95 (ms),
+    achieved ticks per second, samples in the window, and what the latest tick sent."""
 
     ticks: int
+    last_ms: float
     median_ms: float
     p95_ms: float
     ticks_per_s: float
@@ -27,6 +28,7 @@ class Readout:
     def markdown(self) -> str:
         """Short lines for the sidebar."""
         return (
+            f"Last tick: {self.last_ms:.1f} ms  \n"
             f"**Tick** {self.median_ms:.1f} ms median, {self.p95_ms:.1f} ms p95 "
             f"(last {self.ticks})  \n"
             f"**Rate** {self.ticks_per_s:.2f} ticks/s  \n"
@@ -60,6 +62,7 @@ class TickHistory:
         rate = (len(self._ends) - 1) / span if span > 0 else 0.0
         return Readout(
             ticks=len(costs),
+            last_ms=latest.seconds * 1e3,
             median_ms=float(np.median(costs)),
             p95_ms=float(np.percentile(costs, 95)),
             ticks_per_s=rate,

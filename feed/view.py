@@ -60,8 +60,8 @@ def draw_tick(
 
 
 def show_tick_status(tick: Tick) -> None:
-    """The tick's cost, small, then the source's error and warnings, if any."""
-    st.caption(f"Last tick: {tick.seconds * 1e3:.1f} ms")
+    """The source's error and warnings, if any (nothing at all on a healthy tick, so a tick
+    sends no element beyond the chart)."""
     if tick.update.error is not None:
         st.error(
             f"The data source failed: {tick.update.error}. "

@@ -36,6 +36,7 @@ def test_readout_median_p95_rate_points_and_bytes():
     assert readout.window_points == 200
     assert readout.bytes_sent == 2048
     assert "2.00 ticks/s" in readout.markdown()
+    assert readout.markdown().startswith("Last tick: 100.0 ms")
 
 
 def test_readout_keeps_only_recent_ticks():

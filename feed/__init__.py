@@ -4,7 +4,7 @@ A NumPy ring buffer holds the window, Polars frames expose it without copying, a
 Vega-Lite spec compiled once draws it, so each tick sends only data.
 """
 
-from feed.chart import DATASET, compile_line_chart, with_data
+from feed.chart import DATASET, compile_line_chart
 from feed.frame import window_frame
 from feed.ring import RingBuffer
 from feed.sources import Batch, Source, SyntheticSource
@@ -19,5 +19,4 @@ __all__ = [
     "SyntheticSource",
     "compile_line_chart",
     "window_frame",
-    "with_data",
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import altair as alt
-import polars as pl
 
 from feed.frame import TIME_COLUMN
 
@@ -54,8 +53,3 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
     spec.setdefault("config", {}).setdefault("mark", {})["aria"] = False
     return spec
-
-
-def with_data(spec: dict[str, Any], frame: pl.DataFrame) -> dict[str, Any]:
-    """The spec with this tick's frame as its dataset; the spec itself is not changed."""
-    return {**spec, "datasets": {DATASET: frame}}

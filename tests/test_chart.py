@@ -7,9 +7,7 @@ import json
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from feed.chart import DATASET, compile_line_chart, with_data
-from feed.sources import SyntheticSource
-from feed.stream import Feed
+from feed.chart import DATASET, compile_line_chart
 
 
 def test_chart_reads_the_named_dataset_and_folds_the_series():
@@ -33,16 +31,6 @@ def test_chart_pins_renderer_and_aria_so_the_frontend_never_flips_them():
 
 def test_chart_compiles_to_the_same_json_every_time():
     assert json.dumps(compile_line_chart(("A",))) == json.dumps(compile_line_chart(("A",)))
-
-
-def test_with_data_leaves_the_compiled_spec_untouched():
-    spec = compile_line_chart(("A", "B"))
-    before = json.dumps(spec)
-    feed = Feed(SyntheticSource(seed=0))
-    feed.update(10**18)
-    tick_spec = with_data(spec, feed.frame())
-    assert tick_spec["datasets"][DATASET].shape == (100, 3)
-    assert json.dumps(spec) == before
 
 
 def _chart_app() -> None:
@@ -70,3 +58,28 @@ def test_chart_spec_sent_to_the_browser_is_byte_identical_across_ticks():
     assert {d.name for d in datasets} == {DATASET}
     assert len({d.data.data for d in datasets}) == 3  # the data did change
     assert np.all([len(d.data.data) > 0 for d in datasets])
+
+
+def _growing_window_app() -> None:
+    """Draws one chart per window size, across the frontend's 2,000 and 5,000-row switches
+    and into M4 downsampling, as a session changing its window would."""
+    import streamlit as st
+
+    from feed import Feed, SyntheticSource, compile_line_chart
+    from feed.view import draw_tick
+
+    spec = compile_line_chart(("A", "B"))
+    feed = Feed(SyntheticSource(seed=0, backfill=20_000), capacity=50_000)
+    for window in (100, 1_999, 2_001, 4_999, 5_001, 20_000):
+        draw_tick(feed, spec, now=10**18, width_px=800, window=window)
+    st.session_state.done = True
+
+
+def test_chart_spec_stays_byte_identical_as_the_window_grows_and_downsamples():
+    at = AppTest.from_function(_growing_window_app, default_timeout=30).run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 6
+    assert len({chart.proto.spec for chart in charts}) == 1
+    sizes = [len(chart.proto.datasets[0].data.data) for chart in charts]
+    assert sizes[-1] < sizes[-2]  # 20,000 rows went through M4: fewer bytes than 5,001

@@ -1,0 +1,584 @@
+"""Follow a CSV or NDJSON file that another process appends to, like ``tail -F``.
+
+Each poll reads the bytes appended since the previous one (at most ``max_read_bytes``; the
+rest waits for the next poll), turns every complete line into a sample and keeps a partial
+last line for later. The file may be truncated (reading restarts at its beginning), rotated
+(renamed away and recreated: the old file is read to its end, then the new one from its
+start) or missing for a while (polls return nothing until it is back). A bad line never
+stops the stream: it is skipped and counted in ``malformed``, with ``last_problem`` saying
+what was wrong, and a sample whose time is not after the previous one is skipped and counted
+in ``out_of_order``, since the ring buffer needs increasing times.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import weakref
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from feed.sources import NS_PER_SECOND, Batch, _checked_names, _is_integer
+
+FORMATS = ("csv", "ndjson")
+SUFFIXES = {".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson"}
+MAX_READ_BYTES = 16 * 1024 * 1024
+"""Catch-up bound: a poll reads at most this many bytes; the rest waits for the next poll."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MAX_SECONDS = Decimal(2**63 - 1) / NS_PER_SECOND  # the int64-ns range, in seconds
+_ISO_FRACTION = re.compile(r"(?<=\d\d:\d\d:\d\d)[.,](\d+)")
+_SHOWN = 40  # characters of a bad value quoted in a message
+
+
+class FileSource:
+    """Samples appended to the CSV or NDJSON file at ``path``, read as they arrive.
+
+    The format comes from the suffix (``.csv``, ``.ndjson``, ``.jsonl``) unless ``format``
+    (``"csv"`` or ``"ndjson"``) says otherwise. CSV: a header line names ``time_column``
+    and the series (spaces around the names are dropped), then one sample per line.
+    NDJSON: one JSON object per line, with the ``time_column`` key and one key per series
+    (a missing key is NaN, extra keys are ignored). Times are epoch seconds
+    (``1764000000.25``, exact to the nanosecond) or ISO 8601 strings (a naive one is local
+    time); values are numbers, and an empty CSV cell or a JSON null is NaN. Blank lines are
+    ignored.
+
+    ``names`` defaults to the CSV header's columns or the first NDJSON record's keys (less
+    the time column), which needs the file to have them now. Given, they must be the CSV
+    header's series (in any order; each file's header is checked, so a rotated file with
+    other columns makes ``poll`` raise until it is fixed), or select the NDJSON keys.
+
+    The first poll reads the file from its beginning. ``poll`` returns an empty batch while
+    the file is missing (``missing`` is then True) and raises only for I/O errors and a CSV
+    header that does not match ``names``, leaving its state unchanged so the next poll
+    retries. Lines are the unit: a quoted CSV field cannot span lines. Truncation is seen
+    when the file is shorter than what was read; a file truncated and refilled past that
+    point between two polls, or replaced by one reusing its inode, is not (as with
+    ``tail``). Holds the file open between polls, to read a rotated file to its end:
+    ``close()`` it, or use it as a context manager, when done.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        names: tuple[str, ...] | None = None,
+        time_column: str = "t",
+        format: str | None = None,
+        max_read_bytes: int = MAX_READ_BYTES,
+    ) -> None:
+        self._path = _checked_path(path)
+        self._format = _checked_format(format, self._path)
+        self._time_column = _checked_time_column(time_column)
+        self._max_read = _checked_max_read(max_read_bytes)
+        if names is None:
+            names = _inferred_names(self._path, self._format, self._time_column)
+        self._names = _checked_names(names)
+        if self._time_column in self._names:
+            raise ValueError(
+                f"`names` must not include the time column {self._time_column!r}, "
+                f"got {self._names!r}"
+            )
+        if self._format == "csv":
+            self._check_existing_header()
+        self._state = _State(missing=not self._path.exists())
+        self._file = _OpenFile()
+        self._finalizer = weakref.finalize(self, self._file.close)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The series' names, one per column of ``Batch.values``."""
+        return self._names
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def format(self) -> str:
+        """``"csv"`` or ``"ndjson"``."""
+        return self._format
+
+    @property
+    def time_column(self) -> str:
+        return self._time_column
+
+    @property
+    def malformed(self) -> int:
+        """How many malformed lines were skipped so far."""
+        return self._state.malformed
+
+    @property
+    def last_problem(self) -> str | None:
+        """The latest malformed line and what was wrong with it, e.g.
+        ``"line 17: value 'abc' in column 'B' is not a number"``; None if there was none."""
+        return self._state.last_problem
+
+    @property
+    def out_of_order(self) -> int:
+        """How many samples were skipped because their time was not after the previous one."""
+        return self._state.out_of_order
+
+    @property
+    def missing(self) -> bool:
+        """True while the file does not exist (as of the last poll)."""
+        return self._state.missing
+
+    @property
+    def status(self) -> str:
+        """One line for a UI: where reading stands, and what was skipped."""
+        state = self._state
+        if state.missing:
+            text = f"waiting for {str(self._path)!r} to appear"
+        else:
+            text = f"following {str(self._path)!r} (line {state.line}, byte {state.offset})"
+        if state.malformed:
+            text += f"; {state.malformed} malformed lines skipped (last: {state.last_problem})"
+        if state.out_of_order:
+            text += f"; {state.out_of_order} out-of-order samples skipped"
+        return text
+
+    def poll(self, now: int) -> Batch:
+        """Every complete line appended since the last poll, as samples (``now`` is unused:
+        the file's own times are the samples' times)."""
+        rows = _Rows()
+        state, handle = self._advance(replace(self._state), rows)
+        self._file.swap(handle)
+        self._state = state
+        return rows.batch(len(self._names))
+
+    def close(self) -> None:
+        """Close the file held open; a later poll reopens it and goes on where it was."""
+        self._file.close()
+
+    def __enter__(self) -> FileSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"FileSource({str(self._path)!r}, names={self._names!r}, format={self._format!r})"
+
+    def _advance(self, state: _State, rows: _Rows) -> tuple[_State, BinaryIO | None]:
+        """Read what is new into ``rows``, updating ``state`` (a copy); the state and the
+        handle to keep.
+
+        The path is looked at *before* the open file is read to its end, so every line
+        written to a file before it was rotated away is read before moving on. If the new
+        file then fails (a header that does not match), the old file's last lines are
+        delivered now and the error comes with the next poll.
+        """
+        handle = self._file.handle
+        path_ident = _ident_or_none(self._path)
+        if handle is not None:
+            more_waiting = self._read(handle, state, rows)
+            if more_waiting or path_ident == state.ident:
+                return state, handle  # go on next poll, or the same file: done
+        if path_ident is None:
+            return replace(state, ident=None, missing=True), None
+        more = _Rows()
+        try:
+            opened = self._open(replace(state), more)
+        except Exception:
+            if not rows.times:
+                raise
+            return state, handle
+        rows.extend(more)
+        return opened
+
+    def _open(self, state: _State, rows: _Rows) -> tuple[_State, BinaryIO | None]:
+        """Open the file at the path and read it: from the start if it is not the one
+        ``state`` was reading. Closes what it opened if it raises."""
+        try:
+            handle = open(self._path, "rb", buffering=0)  # noqa: SIM115 (kept across polls)
+        except FileNotFoundError:
+            return replace(state, ident=None, missing=True), None
+        try:
+            ident = _ident(os.fstat(handle.fileno()))
+            if ident != state.ident:
+                state.ident = ident
+                state.restart()
+            state.missing = False
+            self._read(handle, state, rows)
+        except BaseException:
+            handle.close()
+            raise
+        return state, handle
+
+    def _read(self, handle: BinaryIO, state: _State, rows: _Rows) -> bool:
+        """Parse the complete lines after ``state.offset`` into ``rows`` (from the start if
+        the file is now shorter: truncated); True if the read stopped at the catch-up bound
+        (more may be waiting)."""
+        if os.fstat(handle.fileno()).st_size < state.offset:
+            state.restart()
+        handle.seek(state.offset)
+        data = handle.read(self._max_read) or b""
+        full = len(data) == self._max_read
+        start = 0
+        if state.discarding:  # the rest of a line too long to read
+            start = data.find(b"\n") + 1
+            if start == 0:
+                state.offset += len(data)
+                return full
+            state.discarding = False
+        end = data.rfind(b"\n") + 1
+        if end <= start and full:
+            state.line += 1
+            state.problem(f"longer than {self._max_read} bytes")
+            state.discarding = True
+            end = len(data)
+        else:
+            for line in data[start:end].split(b"\n")[:-1]:
+                self._take(line, state, rows)
+        state.offset += max(end, start)
+        return full
+
+    def _take(self, raw: bytes, state: _State, rows: _Rows) -> None:
+        """One line: the header, a sample, or a problem counted in ``state``."""
+        state.line += 1
+        try:
+            text = raw.decode("utf-8").rstrip("\r")
+        except UnicodeDecodeError:
+            state.problem("not valid UTF-8")
+            return
+        if state.line == 1:
+            text = text.removeprefix("\ufeff")
+        if not text.strip():
+            return
+        if self._format == "csv" and state.columns is None:
+            state.columns = self._header_columns(_csv_header(text), state.line)
+            return
+        try:
+            time, values = self._parse(text, state.columns)
+        except _Malformed as problem:
+            state.problem(str(problem))
+            return
+        if state.last_time is not None and time <= state.last_time:
+            state.out_of_order += 1
+            return
+        state.last_time = time
+        rows.add(time, values)
+
+    def _parse(self, text: str, columns: _Columns | None) -> tuple[int, list[float]]:
+        """A line's time and values; trusts ``columns`` to be this file's header (CSV)."""
+        if self._format == "ndjson":
+            return _ndjson_sample(text, self._time_column, self._names)
+        assert columns is not None
+        return _csv_sample(text, columns, self._names)
+
+    def _header_columns(self, header: list[str] | None, line: int) -> _Columns:
+        """Where the time and each series sit in a CSV header, or the error that says how it
+        does not match ``names``."""
+        where = f"the header (line {line}) of {str(self._path)!r}"
+        if header is None:
+            raise ValueError(f"{where} is not valid CSV")
+        if self._time_column not in header:
+            raise ValueError(
+                f"`time_column` {self._time_column!r} must be a column of {where}, "
+                f"got columns {header!r}"
+            )
+        duplicates = sorted({c for c in header if header.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"{where} must name each column once, got duplicates {duplicates}")
+        series = [c for c in header if c != self._time_column]
+        missing = sorted(set(self._names) - set(series))
+        extra = sorted(set(series) - set(self._names))
+        if missing or extra:
+            raise ValueError(
+                f"`names` {self._names!r} must be the series of {where}, got columns "
+                f"{header!r} (missing: {missing}, extra: {extra}); pass the header's names"
+            )
+        return _Columns(
+            count=len(header),
+            time=header.index(self._time_column),
+            series=tuple(header.index(name) for name in self._names),
+        )
+
+    def _check_existing_header(self) -> None:
+        """Fail now, not at the first poll, if the file's header does not match ``names``."""
+        first = _first_line(self._path)
+        if first is not None:
+            line, text = first
+            self._header_columns(_csv_header(text), line)
+
+
+@dataclass
+class _State:
+    """Where reading stands: copied at the start of a poll, kept only if the poll succeeds."""
+
+    ident: tuple[int, int] | None = None  # (st_dev, st_ino) of the open file
+    offset: int = 0  # bytes of it consumed: every complete line before this was parsed
+    line: int = 0  # lines of it consumed, for messages
+    columns: _Columns | None = None  # CSV: from the file's header, once read
+    discarding: bool = False  # inside a line longer than the catch-up bound
+    last_time: int | None = None
+    malformed: int = 0
+    last_problem: str | None = None
+    out_of_order: int = 0
+    missing: bool = False
+
+    def restart(self) -> None:
+        """Read the file again from its first byte (header included)."""
+        self.offset, self.line, self.columns, self.discarding = 0, 0, None, False
+
+    def problem(self, what: str) -> None:
+        """Count the current line as malformed."""
+        self.malformed += 1
+        self.last_problem = f"line {self.line}: {what}"
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """A CSV file's layout: how many fields, which is the time, which hold ``names``."""
+
+    count: int
+    time: int
+    series: tuple[int, ...]
+
+
+class _Rows:
+    """Samples gathered during one poll."""
+
+    def __init__(self) -> None:
+        self.times: list[int] = []
+        self.values: list[list[float]] = []
+
+    def add(self, time: int, values: list[float]) -> None:
+        self.times.append(time)
+        self.values.append(values)
+
+    def extend(self, other: _Rows) -> None:
+        self.times.extend(other.times)
+        self.values.extend(other.values)
+
+    def batch(self, series: int) -> Batch:
+        times = np.array(self.times, dtype=np.int64)
+        values = np.array(self.values, dtype=np.float64).reshape(len(times), series)
+        return Batch(times, values)
+
+
+class _OpenFile:
+    """The file kept open between polls; closed on ``close`` or when the source is gone."""
+
+    def __init__(self) -> None:
+        self.handle: BinaryIO | None = None
+
+    def swap(self, handle: BinaryIO | None) -> None:
+        if self.handle is not None and self.handle is not handle:
+            self.handle.close()
+        self.handle = handle
+
+    def close(self) -> None:
+        self.swap(None)
+
+
+class _Malformed(ValueError):
+    """A line that cannot be a sample; the message says why."""
+
+
+def _csv_sample(text: str, columns: _Columns, names: tuple[str, ...]) -> tuple[int, list[float]]:
+    """A CSV line's time and values, in ``names`` order."""
+    fields = _csv_fields(text)
+    if fields is None:
+        raise _Malformed("not valid CSV")
+    if len(fields) != columns.count:
+        raise _Malformed(f"{len(fields)} fields, expected {columns.count} as in the header")
+    time = _time_ns(fields[columns.time])
+    values = [_csv_value(fields[i], name) for i, name in zip(columns.series, names, strict=True)]
+    return time, values
+
+
+def _csv_fields(text: str) -> list[str] | None:
+    """A line's fields (plain split when nothing is quoted); None if its quoting is broken."""
+    if '"' not in text:
+        return text.split(",")
+    try:
+        return next(csv.reader([text], strict=True))
+    except csv.Error:
+        return None
+
+
+def _csv_header(text: str) -> list[str] | None:
+    """A header line's column names, without the spaces around them."""
+    fields = _csv_fields(text)
+    return None if fields is None else [field.strip() for field in fields]
+
+
+def _csv_value(text: str, name: str) -> float:
+    """A cell as a float; empty is NaN."""
+    if not text.strip():
+        return float("nan")
+    try:
+        return float(text)
+    except ValueError:
+        raise _Malformed(f"value {_shown(text)} in column {name!r} is not a number") from None
+
+
+def _ndjson_sample(text: str, time_key: str, names: tuple[str, ...]) -> tuple[int, list[float]]:
+    """An NDJSON line's time and values, in ``names`` order (a missing key is NaN)."""
+    try:
+        record = json.loads(text, parse_float=Decimal)
+    except ValueError:
+        raise _Malformed("invalid JSON") from None
+    if not isinstance(record, dict):
+        raise _Malformed(f"expected a JSON object, got {type(record).__name__}")
+    if time_key not in record:
+        raise _Malformed(f"no time key {time_key!r}")
+    return _time_ns(record[time_key]), [_json_value(record.get(name), name) for name in names]
+
+
+def _json_value(value: Any, name: str) -> float:
+    """A JSON value as a float; null is NaN."""
+    if value is None:
+        return float("nan")
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise _Malformed(f"value {_shown(value)} for key {name!r} is not a number")
+    return float(value)
+
+
+def _time_ns(value: Any) -> int:
+    """Epoch seconds (a number, or its text) or an ISO 8601 string as int ns since the epoch."""
+    if isinstance(value, str):
+        try:
+            seconds = Decimal(value.strip())
+        except InvalidOperation:
+            return _iso_ns(value)
+    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        seconds = Decimal(value)
+    else:
+        raise _Malformed(f"time {_shown(value)} is not epoch seconds or an ISO 8601 string")
+    if not seconds.is_finite():
+        raise _Malformed(f"time {_shown(value)} is not a finite number")
+    if abs(seconds) > _MAX_SECONDS:
+        raise _Malformed(f"time {_shown(value)} is out of range for epoch seconds")
+    return int((seconds * NS_PER_SECOND).to_integral_value())
+
+
+def _iso_ns(text: str) -> int:
+    """An ISO 8601 timestamp as int ns since the epoch, to the nanosecond; naive is local."""
+    match = _ISO_FRACTION.search(text)
+    fraction = 0
+    if match:  # datetime keeps microseconds only: take the fraction ourselves
+        fraction = int(match[1][:9].ljust(9, "0"))
+        text = text[: match.start()] + text[match.end() :]
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise _Malformed(
+            f"time {_shown(text)} is not epoch seconds or an ISO 8601 string"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # naive: the machine's local time
+    delta = moment - _EPOCH
+    seconds = delta.days * 86_400 + delta.seconds
+    return seconds * NS_PER_SECOND + delta.microseconds * 1_000 + fraction
+
+
+def _shown(value: Any) -> str:
+    """A bad value for a message: its repr, cut short."""
+    text = repr(str(value) if isinstance(value, Decimal) else value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+def _ident(stat: os.stat_result) -> tuple[int, int]:
+    return (stat.st_dev, stat.st_ino)
+
+
+def _ident_or_none(path: Path) -> tuple[int, int] | None:
+    """The file at ``path`` as (device, inode), or None if there is none."""
+    try:
+        return _ident(os.stat(path))
+    except FileNotFoundError:
+        return None
+
+
+def _first_line(path: Path) -> tuple[int, str] | None:
+    """The file's first complete non-blank line and its number, or None if the file is
+    missing or has none yet."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_READ_BYTES)
+    except FileNotFoundError:
+        return None
+    for number, raw in enumerate(data.split(b"\n")[:-1], start=1):
+        text = raw.decode("utf-8", errors="replace").rstrip("\r").removeprefix("\ufeff")
+        if text.strip():
+            return number, text
+    return None
+
+
+def _inferred_names(path: Path, format: str, time_column: str) -> tuple[str, ...]:
+    """The series named by the CSV header or the first NDJSON record, less the time column."""
+    first = _first_line(path)
+    if first is None:
+        raise ValueError(
+            f"`names` must be given while {str(path)!r} does not exist or has no complete "
+            f"line yet, got None: pass names=(...) for the series to follow"
+        )
+    _, text = first
+    if format == "csv":
+        keys = _csv_header(text)
+    else:
+        try:
+            record = json.loads(text)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict):
+            raise ValueError(
+                f"`names` must be given when the first record of {str(path)!r} is not a "
+                f"JSON object, got {_shown(text)}"
+            )
+        keys = list(record)
+    if keys is None or time_column not in keys:
+        raise ValueError(
+            f"`time_column` {time_column!r} must be in the first line of {str(path)!r}, "
+            f"got {_shown(text)}"
+        )
+    return tuple(k for k in keys if k != time_column)
+
+
+def _checked_path(path: object) -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"`path` must be a str or os.PathLike, got {type(path).__name__}")
+    checked = Path(path)
+    if checked.is_dir():
+        raise ValueError(f"`path` must be a file, got a directory {str(checked)!r}")
+    return checked
+
+
+def _checked_format(format: str | None, path: Path) -> str:
+    """``format``, or the one ``path``'s suffix names."""
+    if format is None:
+        found = SUFFIXES.get(path.suffix.lower())
+        if found is None:
+            raise ValueError(
+                f"`path` must end in {', '.join(SUFFIXES)} or `format` must be given, "
+                f"got {str(path)!r}"
+            )
+        return found
+    if format not in FORMATS:
+        raise ValueError(f"`format` must be one of {FORMATS}, got {format!r}")
+    return format
+
+
+def _checked_time_column(time_column: object) -> str:
+    if not isinstance(time_column, str):
+        raise TypeError(f"`time_column` must be a str, got {type(time_column).__name__}")
+    if not time_column:
+        raise ValueError("`time_column` must be a non-empty string, got ''")
+    return time_column
+
+
+def _checked_max_read(max_read_bytes: object) -> int:
+    if not _is_integer(max_read_bytes):
+        raise TypeError(f"`max_read_bytes` must be an integer, got {max_read_bytes!r}")
+    if max_read_bytes < 1:  # type: ignore[operator]
+        raise ValueError(f"`max_read_bytes` must be a positive integer, got {max_read_bytes!r}")
+    return int(max_read_bytes)  # type: ignore[call-overload]

@@ -57,12 +57,13 @@ def startup_config() -> SourceConfig:
     launched_as_script = Path(sys.argv[0]).name == Path(__file__).name
     config = parse_cli(sys.argv[1:] if launched_as_script else [])
     series = int_setting(os.environ, "FEED_SERIES", config.series, 1, MAX_SERIES)
-    return SourceConfig(config.kind, series)
+    return SourceConfig(config.kind, series, config.path)
 
 
 if "source" not in st.session_state:
     first = startup_config()
     st.session_state.source, st.session_state.series = first.kind, first.series
+    st.session_state.path = first.path or ""
     st.session_state.window = FIRST_WINDOW
 if "stream" not in st.session_state:
     st.session_state.stream = False
@@ -89,6 +90,12 @@ with st.sidebar.expander("Source, window and chart"):
     st.slider(
         "Series", 1, MAX_SERIES, key="series", disabled=st.session_state.source != "synthetic"
     )
+    if st.session_state.source == "file":
+        st.text_input(
+            "File to follow (CSV or NDJSON)",
+            key="path",
+            help="Try it: `python -m feed.writer data.csv` in another terminal.",
+        )
     st.select_slider(
         "Window (points per series)",
         options=sorted({*WINDOW_CHOICES, st.session_state.window}),
@@ -106,12 +113,18 @@ with st.sidebar.expander("Source, window and chart"):
         "many columns: the line drawn is the same, with far fewer points sent.",
     )
 
-config = SourceConfig(st.session_state.source, st.session_state.series)
-# A feed put in session state by hand (tests do) stays until the user picks another source.
-if "feed" not in st.session_state or st.session_state.get("feed_config", config) != config:
-    backfill_s = max(60.0, (FIRST_WINDOW + 1) * SAMPLE_INTERVAL_S)  # fill the first window
-    st.session_state.feed = shared_feed(config, backfill_s, _previous=st.session_state.get("feed"))
-    st.session_state.feed_config = config
+try:
+    path = st.session_state.get("path") if st.session_state.source == "file" else None
+    config = SourceConfig(st.session_state.source, st.session_state.series, path or None)
+    # A feed put in session state by hand (tests do) stays until the user picks another source.
+    if "feed" not in st.session_state or st.session_state.get("feed_config", config) != config:
+        backfill_s = max(60.0, (FIRST_WINDOW + 1) * SAMPLE_INTERVAL_S)  # fill the first window
+        previous = st.session_state.get("feed")
+        st.session_state.feed = shared_feed(config, backfill_s, _previous=previous)
+        st.session_state.feed_config = config
+except (OSError, TypeError, ValueError) as exc:  # a source that cannot start: say why
+    st.error(f"Cannot start the {st.session_state.source} source: {exc}")
+    st.stop()
 
 readout = st.sidebar.empty()  # the fragment fills it on every tick
 feed: Feed = st.session_state.feed
@@ -143,8 +156,11 @@ def show_latest_data() -> None:
     )
     show_tick_status(tick)
     st.session_state.ticks.add(tick)
-    figures = st.session_state.ticks.readout()
-    readout.markdown(figures.markdown())
+    figures = st.session_state.ticks.readout().markdown()
+    status = getattr(feed.source, "status", None)  # e.g. the file source's position
+    if status:
+        figures += "  \n`" + status.replace("`", "'") + "`"
+    readout.markdown(figures)
 
 
 show_latest_data()

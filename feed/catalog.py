@@ -9,20 +9,23 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from feed.file_source import FileSource
 from feed.sources import Source, SyntheticSource
 from feed.system_source import SystemSource
 
-SOURCE_KINDS = ("synthetic", "system")
+SOURCE_KINDS = ("synthetic", "system", "file")
 MAX_SERIES = 16
 SAMPLE_INTERVAL_S = 0.5  # the tutorial's source: one sample every 0.5 s
 
 
 @dataclass(frozen=True)
 class SourceConfig:
-    """``kind`` is one of ``SOURCE_KINDS``; ``series`` counts synthetic series (A, B, ...)."""
+    """``kind`` is one of ``SOURCE_KINDS``; ``series`` counts synthetic series (A, B, ...);
+    ``path`` is the CSV or NDJSON file the ``file`` source follows."""
 
     kind: str = "synthetic"
     series: int = 2
+    path: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in SOURCE_KINDS:
@@ -31,6 +34,10 @@ class SourceConfig:
             raise TypeError(f"`series` must be an integer, got {self.series!r}")
         if not 1 <= self.series <= MAX_SERIES:
             raise ValueError(f"`series` must be from 1 to {MAX_SERIES}, got {self.series}")
+        if self.kind == "file" and not self.path:
+            raise ValueError(
+                f"`path` must name the CSV or NDJSON file to follow, got {self.path!r}"
+            )
 
 
 def series_names(count: int) -> tuple[str, ...]:
@@ -45,6 +52,8 @@ def make_source(
     source's history (see ``SyntheticSource``); sources with real history ignore them."""
     if config.kind == "system":
         return SystemSource(sample_interval=SAMPLE_INTERVAL_S)
+    if config.kind == "file":
+        return FileSource(config.path)
     return SyntheticSource(
         series_names(config.series),
         SAMPLE_INTERVAL_S,
@@ -58,14 +67,17 @@ def parse_cli(argv: Sequence[str]) -> SourceConfig:
     parser = argparse.ArgumentParser(prog="streamlit run app.py --", exit_on_error=False)
     parser.add_argument("--source", default="synthetic", help=f"one of {SOURCE_KINDS}")
     parser.add_argument("--series", default="2", help="synthetic series, 1 to 16")
+    parser.add_argument("--path", default=None, help="the file the file source follows")
     try:
         args, unknown = parser.parse_known_args(list(argv))
     except argparse.ArgumentError as exc:
         raise ValueError(f"bad command line {list(argv)!r}: {exc}") from None
     if unknown:
-        raise ValueError(f"unknown command-line arguments {unknown!r}; known: --source, --series")
+        raise ValueError(
+            f"unknown command-line arguments {unknown!r}; known: --source, --series, --path"
+        )
     try:
         series = int(args.series)
     except ValueError:
         raise ValueError(f"`series` must be an integer, got {args.series!r}") from None
-    return SourceConfig(args.source, series)
+    return SourceConfig(args.source, series, args.path)

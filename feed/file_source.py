@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from feed.sources import NS_PER_SECOND, Batch, _checked_names, _is_integer
+from feed.sources import NS_PER_SECOND, Batch, checked_names, is_integer
 
 FORMATS = ("csv", "ndjson")
 SUFFIXES = {".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson"}
@@ -79,7 +79,7 @@ class FileSource:
         self._max_read = _checked_max_read(max_read_bytes)
         if names is None:
             names = _inferred_names(self._path, self._format, self._time_column)
-        self._names = _checked_names(names)
+        self._names = checked_names(names)
         if self._time_column in self._names:
             raise ValueError(
                 f"`names` must not include the time column {self._time_column!r}, "
@@ -577,7 +577,7 @@ def _checked_time_column(time_column: object) -> str:
 
 
 def _checked_max_read(max_read_bytes: object) -> int:
-    if not _is_integer(max_read_bytes):
+    if not is_integer(max_read_bytes):
         raise TypeError(f"`max_read_bytes` must be an integer, got {max_read_bytes!r}")
     if max_read_bytes < 1:  # type: ignore[operator]
         raise ValueError(f"`max_read_bytes` must be a positive integer, got {max_read_bytes!r}")

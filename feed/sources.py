@@ -62,12 +62,12 @@ class SyntheticSource:
         backfill: float = 60.0,
         start_after: int | None = None,
     ) -> None:
-        self._names = _checked_names(names)
+        self._names = checked_names(names)
         self._step = _positive_ns("sample_interval", sample_interval)
         self._max_catchup = _positive_ns("max_catchup", max_catchup)
         self._backfill = _positive_ns("backfill", backfill)
         self._rng = np.random.default_rng(seed)
-        if start_after is not None and not _is_integer(start_after):
+        if start_after is not None and not is_integer(start_after):
             raise TypeError(f"`start_after` must be int ns since the epoch, got {start_after!r}")
         self._last: int | None = None if start_after is None else int(start_after)
 
@@ -87,7 +87,7 @@ class SyntheticSource:
         return Batch(times, values)
 
 
-def _checked_names(names: tuple[str, ...]) -> tuple[str, ...]:
+def checked_names(names: tuple[str, ...]) -> tuple[str, ...]:
     """Names as a tuple of distinct non-empty strings, or the error that says which is wrong."""
     if isinstance(names, str):
         raise TypeError(f"`names` must be a sequence of strings, got the string {names!r}")
@@ -105,7 +105,8 @@ def _checked_names(names: tuple[str, ...]) -> tuple[str, ...]:
     return names
 
 
-def _is_integer(value: object) -> bool:
+def is_integer(value: object) -> bool:
+    """True for Python and NumPy integers, not for bools."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
@@ -116,3 +117,6 @@ def _positive_ns(name: str, seconds: float) -> int:
     if not np.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"`{name}` must be a positive number of seconds, got {seconds!r}")
     return round(seconds * NS_PER_SECOND)
+
+
+_checked_names, _is_integer = checked_names, is_integer  # old names, until every caller moves

@@ -183,3 +183,27 @@ def test_app_readout_shows_tick_figures_in_the_sidebar(at):
 def test_app_offers_the_window_as_csv_and_parquet(at):
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download window as CSV", "Download window as Parquet"]
+
+
+def test_app_file_source_charts_the_file_and_shows_its_status(tmp_path):
+    path = tmp_path / "measurements.csv"
+    path.write_text("t,pressure\n" + "".join(f"{1764000000 + i},{i}.5\n" for i in range(30)))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.selectbox(key="source").set_value("file").run()
+    at.text_input(key="path").set_value(str(path)).run()
+    assert not at.exception
+    frame = chart_frame(at)
+    assert frame.columns == ["t", "pressure"]
+    assert frame.height == 30
+    readout = " ".join(m.value for m in at.sidebar.markdown)
+    assert "measurements.csv" in readout  # the file source's status line
+
+
+def test_app_file_source_that_cannot_start_says_why(tmp_path):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.selectbox(key="source").set_value("file").run()
+    at.text_input(key="path").set_value(str(tmp_path / "nothing-yet.csv")).run()
+    assert not at.exception
+    (error,) = at.error
+    assert "Cannot start the file source" in error.value
+    assert "nothing-yet.csv" in error.value

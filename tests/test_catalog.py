@@ -49,3 +49,22 @@ def test_make_source_builds_what_the_config_names():
 
 def test_series_names_follow_the_alphabet():
     assert series_names(16)[-1] == "P"
+
+
+def test_cli_file_source_takes_a_path():
+    assert parse_cli(["--source", "file", "--path", "d.csv"]) == SourceConfig("file", 2, "d.csv")
+
+
+def test_file_source_needs_a_path():
+    with pytest.raises(
+        ValueError, match="`path` must name the CSV or NDJSON file to follow, got None"
+    ):
+        SourceConfig("file")
+
+
+def test_make_source_follows_the_file(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("t,x,y\n1764000000,1.0,2.0\n")
+    source = make_source(SourceConfig("file", path=str(path)))
+    assert source.names == ("x", "y")
+    assert len(source.poll(0)) == 1

@@ -95,7 +95,9 @@ def run(
             for i, interval in enumerate(plan.intervals):
                 for name in rotated(plan.configs, i + round_):
                     log = log_dir / f"{name}-{interval:g}-{round_}.log" if log_dir else None
-                    window = measure(playwright, by_name[name], interval, plan, log)
+                    window = measure_retrying(
+                        playwright, by_name[name], interval, plan, log, progress
+                    )
                     windows.setdefault((interval, name), []).append(window)
                     label = f"round {round_ + 1}/{plan.rounds}"
                     progress(describe(figures(by_name[name], interval, [window]), label))
@@ -110,6 +112,28 @@ def rotated(items: tuple[str, ...], shift: int) -> Iterable[str]:
     """``items`` starting at position ``shift``."""
     shift %= len(items)
     return items[shift:] + items[:shift]
+
+
+def measure_retrying(
+    playwright: Any,
+    config: Config,
+    interval: float,
+    plan: Plan,
+    log: Path | None,
+    progress: Callable[[str], None],
+    attempts: int = 3,
+) -> dict[str, Any]:
+    """``measure``, tried again (with a new server and browser) if the page fails to load or
+    stream: one flaky start must not sink a run of many minutes. Raises the last failure."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return measure(playwright, config, interval, plan, log)
+        except Exception as exc:
+            if attempt == attempts:
+                raise
+            first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            progress(f"e2e {config.name} every {interval:g} s failed ({first_line}); retrying")
+    raise AssertionError("unreachable")
 
 
 def measure(

@@ -229,6 +229,8 @@ def _method(results: dict[str, Any]) -> str:
         "it is good to about 10/N ms per tick.",
         "- Ticks are counted in the window, so achieved rates can read a tick over or under "
         "(a 20 s window at 0.5 s holds 40 ticks: 2.5% per tick).",
+        "- In-process figures are medians of ticks run back to back, with warm caches. A real "
+        "tick every 0.5 s runs colder: the end-to-end CPU per tick is the figure to plan with.",
         "- Server RSS: *idle* is the server before any page is open; *start* and *end* "
         "bracket the measured window.",
         "- Ticks that are cut short (a new timer request interrupting a run still going) are "

@@ -73,7 +73,7 @@ def streamlit_server(
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, process)
+        _wait_healthy(url, process, port)
         yield Server(url, process)
     finally:
         process.terminate()
@@ -86,12 +86,23 @@ def streamlit_server(
             out.close()
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    """Block until the server's health endpoint answers, or raise if it dies or times out."""
+def _wait_healthy(
+    url: str, process: subprocess.Popen[bytes], port: int, timeout: float = 60.0
+) -> None:
+    """Block until *our* server listens on ``port`` and its health endpoint answers, or raise
+    if it dies or times out.
+
+    Checking who listens matters when other servers start on this machine at the same time
+    (parallel test runs): ``free_port`` only says the port was free a moment ago, and if
+    another process took it, its health endpoint would answer for ours.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited with code {process.returncode} before serving")
+        if not _listens(process.pid, port):
+            time.sleep(0.2)
+            continue
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
@@ -99,3 +110,17 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 6
         except OSError:
             time.sleep(0.2)
     raise TimeoutError(f"streamlit did not answer at {url} within {timeout:.0f} s")
+
+
+def _listens(pid: int, port: int) -> bool:
+    """Whether process ``pid`` has a TCP socket listening on ``port`` (True if psutil, which
+    the check needs, is not installed)."""
+    try:
+        import psutil
+    except ImportError:
+        return True
+    try:
+        connections = psutil.Process(pid).net_connections(kind="tcp")
+    except psutil.Error:
+        return False
+    return any(c.status == psutil.CONN_LISTEN and c.laddr.port == port for c in connections)

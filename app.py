@@ -7,6 +7,7 @@ interval, window and chart width.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -57,13 +58,13 @@ def startup_config() -> SourceConfig:
     launched_as_script = Path(sys.argv[0]).name == Path(__file__).name
     config = parse_cli(sys.argv[1:] if launched_as_script else [])
     series = int_setting(os.environ, "FEED_SERIES", config.series, 1, MAX_SERIES)
-    return SourceConfig(config.kind, series, config.path)
+    return dataclasses.replace(config, series=series)
 
 
 if "source" not in st.session_state:
     first = startup_config()
     st.session_state.source, st.session_state.series = first.kind, first.series
-    st.session_state.path = first.path or ""
+    st.session_state.startup = first  # the command line's choices: defaults for the inputs
     st.session_state.window = FIRST_WINDOW
 if "stream" not in st.session_state:
     st.session_state.stream = False
@@ -93,8 +94,17 @@ with st.sidebar.expander("Source, window and chart"):
     if st.session_state.source == "file":
         st.text_input(
             "File to follow (CSV or NDJSON)",
+            value=st.session_state.startup.path or "",
             key="path",
             help="Try it: `python -m feed.writer data.csv` in another terminal.",
+        )
+    if st.session_state.source == "redis":
+        st.text_input("Redis URL", value=st.session_state.startup.redis_url, key="redis_url")
+        st.text_input(
+            "Stream",
+            value=st.session_state.startup.stream,
+            key="stream_name",
+            help="Publish into it: `python -m feed.produce --source synthetic`.",
         )
     st.select_slider(
         "Window (points per series)",
@@ -114,8 +124,15 @@ with st.sidebar.expander("Source, window and chart"):
     )
 
 try:
-    path = st.session_state.get("path") if st.session_state.source == "file" else None
-    config = SourceConfig(st.session_state.source, st.session_state.series, path or None)
+    kind, startup = st.session_state.source, st.session_state.startup
+    # An input not shown this run has no state: the command line's value stands in.
+    config = SourceConfig(
+        kind,
+        st.session_state.series,
+        path=(st.session_state.get("path") or None) if kind == "file" else None,
+        redis_url=st.session_state.get("redis_url", startup.redis_url),
+        stream=st.session_state.get("stream_name", startup.stream),
+    )
     # A feed put in session state by hand (tests do) stays until the user picks another source.
     if "feed" not in st.session_state or st.session_state.get("feed_config", config) != config:
         backfill_s = max(60.0, (FIRST_WINDOW + 1) * SAMPLE_INTERVAL_S)  # fill the first window

@@ -10,22 +10,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from feed.file_source import FileSource
+from feed.redis_source import DEFAULT_URL, RedisSource
 from feed.sources import Source, SyntheticSource
 from feed.system_source import SystemSource
 
-SOURCE_KINDS = ("synthetic", "system", "file")
+SOURCE_KINDS = ("synthetic", "system", "file", "redis")
 MAX_SERIES = 16
 SAMPLE_INTERVAL_S = 0.5  # the tutorial's source: one sample every 0.5 s
+REDIS_BACKFILL = 10_000  # samples a replica reads from the stream's history when it starts
 
 
 @dataclass(frozen=True)
 class SourceConfig:
     """``kind`` is one of ``SOURCE_KINDS``; ``series`` counts synthetic series (A, B, ...);
-    ``path`` is the CSV or NDJSON file the ``file`` source follows."""
+    ``path`` is the CSV or NDJSON file the ``file`` source follows; ``redis_url`` and
+    ``stream`` name the Redis stream the ``redis`` source reads."""
 
     kind: str = "synthetic"
     series: int = 2
     path: str | None = None
+    redis_url: str = DEFAULT_URL
+    stream: str = "feed"
 
     def __post_init__(self) -> None:
         if self.kind not in SOURCE_KINDS:
@@ -54,6 +59,8 @@ def make_source(
         return SystemSource(sample_interval=SAMPLE_INTERVAL_S)
     if config.kind == "file":
         return FileSource(config.path)
+    if config.kind == "redis":
+        return RedisSource(config.redis_url, config.stream, backfill=REDIS_BACKFILL)
     return SyntheticSource(
         series_names(config.series),
         SAMPLE_INTERVAL_S,
@@ -68,6 +75,8 @@ def parse_cli(argv: Sequence[str]) -> SourceConfig:
     parser.add_argument("--source", default="synthetic", help=f"one of {SOURCE_KINDS}")
     parser.add_argument("--series", default="2", help="synthetic series, 1 to 16")
     parser.add_argument("--path", default=None, help="the file the file source follows")
+    parser.add_argument("--redis", default=DEFAULT_URL, help="the redis source's server URL")
+    parser.add_argument("--stream", default="feed", help="the redis source's stream")
     try:
         args, unknown = parser.parse_known_args(list(argv))
     except argparse.ArgumentError as exc:
@@ -80,4 +89,4 @@ def parse_cli(argv: Sequence[str]) -> SourceConfig:
         series = int(args.series)
     except ValueError:
         raise ValueError(f"`series` must be an integer, got {args.series!r}") from None
-    return SourceConfig(args.source, series, args.path)
+    return SourceConfig(args.source, series, args.path, args.redis, args.stream)

@@ -23,7 +23,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from feed.sources import Batch, _checked_names, _is_integer
+from feed.sources import Batch, checked_names, is_integer
 
 TIME_FIELD = "t"
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
@@ -138,7 +138,7 @@ class RedisSource:
         self._key = stream.encode()
         # A blocking read must not look like a dead server.
         self._client = redis_client(url, timeout + self._block_ms / 1000)
-        self._names = _checked_names(self._newest_names() if names is None else names)
+        self._names = checked_names(self._newest_names() if names is None else names)
         self._fields = tuple(name.encode() for name in self._names)
         self._last_id: bytes | None = None  # the last entry read; None before the first poll
         self._last_time: int | None = None  # the last sample's time delivered
@@ -402,7 +402,7 @@ def _quoted(raw: bytes) -> str:
 
 def _checked_count(name: str, value: object, minimum: int) -> int:
     """``value`` as an int of at least ``minimum``, or the error that says what is allowed."""
-    if not _is_integer(value):
+    if not is_integer(value):
         raise TypeError(f"`{name}` must be an integer, got {value!r}")
     if value < minimum:  # type: ignore[operator]
         kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"

@@ -117,6 +117,3 @@ def _positive_ns(name: str, seconds: float) -> int:
     if not np.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"`{name}` must be a positive number of seconds, got {seconds!r}")
     return round(seconds * NS_PER_SECOND)
-
-
-_checked_names, _is_integer = checked_names, is_integer  # old names, until every caller moves

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from feed.file_source import FORMATS, SUFFIXES
-from feed.sources import NS_PER_SECOND, _checked_names
+from feed.sources import NS_PER_SECOND, checked_names
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if fmt is None:
         parser.error(f"--format must be given for {str(args.path)!r}: one of {FORMATS}")
     try:
-        names = _checked_names(tuple(args.series.split(",")))
+        names = checked_names(tuple(args.series.split(",")))
     except ValueError as error:
         parser.error(f"--series: {error}")
     try:

@@ -207,3 +207,26 @@ def test_app_file_source_that_cannot_start_says_why(tmp_path):
     (error,) = at.error
     assert "Cannot start the file source" in error.value
     assert "nothing-yet.csv" in error.value
+
+
+def test_app_redis_source_shows_the_stream_and_an_outage(tmp_path):
+    from feed.produce import main as produce
+    from tests.redis_server import redis_server
+
+    with redis_server(tmp_path / "redis") as server:
+        produce(["--redis", server.url, "--stream", "lab", "--count", "40", "--interval", "0.001"])
+        at = AppTest.from_file(APP, default_timeout=30).run()
+        at.selectbox(key="source").set_value("redis").run()
+        at.text_input(key="redis_url").set_value(server.url).run()
+        at.text_input(key="stream_name").set_value("lab").run()
+        assert not at.exception
+        frame = chart_frame(at)
+        assert frame.columns == ["t", "A", "B"]
+        assert frame.height == 40
+        assert "stream 'lab'" in " ".join(m.value for m in at.sidebar.markdown)
+
+        server.stop()
+        at.run()
+        assert not at.exception
+        assert chart_frame(at).equals(frame)  # the buffered window stays
+        assert any("cannot reach Redis" in e.value or "not answered" in e.value for e in at.error)

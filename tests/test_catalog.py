@@ -68,3 +68,14 @@ def test_make_source_follows_the_file(tmp_path):
     source = make_source(SourceConfig("file", path=str(path)))
     assert source.names == ("x", "y")
     assert len(source.poll(0)) == 1
+
+
+def test_cli_redis_source_takes_a_url_and_stream():
+    config = parse_cli(
+        ["--source", "redis", "--redis", "redis://127.0.0.1:7000/1", "--stream", "s"]
+    )
+    assert (config.kind, config.redis_url, config.stream) == (
+        "redis",
+        "redis://127.0.0.1:7000/1",
+        "s",
+    )

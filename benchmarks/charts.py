@@ -89,6 +89,7 @@ def server_cpu_chart(runs: list[dict[str, Any]]) -> alt.FacetChart:
         alt.layer(bars, labels, data=alt.Data(values=data))
         .properties(width=220, height=28 * len(configs))
         .facet(column=alt.Column("interval:N", title=None, sort=intervals))
+        .resolve_scale(x="independent")  # the slowest app at 0.05 s would flatten the rest
         .properties(title="End to end: server CPU per tick, by configuration")
     )
 

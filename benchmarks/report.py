@@ -137,10 +137,11 @@ def _inprocess(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
         "Median milliseconds per tick (p95 in the JSON), inside a real Streamlit script run "
         "(AppTest), over a full window; each tick appends 2 new samples first. Paths tick "
         "round-robin in one run, so noise hits all alike. **baseline**: the tutorial's "
-        "`pd.concat` + last N rows + `st.line_chart`; **altair-per-tick**: feed's ring buffer "
-        "and Polars window, but an `alt.Chart` built every tick and drawn with "
-        "`st.altair_chart`; **feed**: `feed.view.draw_tick`, the app's fragment body; "
-        "**floor**: one `st.caption`.",
+        "`pd.concat` + last N rows + `st.line_chart` (every row, as the tutorial sends); "
+        "**altair-per-tick**: feed's ring buffer and chart frame (the same rows as feed), but "
+        "an `alt.Chart` built every tick and drawn with `st.altair_chart`; **feed**: "
+        "`feed.view.draw_tick` at the app's default chart width, the app's fragment body "
+        "(M4-downsampled beyond 4 points per pixel column); **floor**: one `st.caption`.",
     ]
     for series in sorted({c["series"] for c in cells}):
         rows = [

@@ -42,6 +42,10 @@ class Source(Protocol):
         ...
 
 
+# Optional on a source: `blocking = False` says its poll does no I/O and cannot hang, so a
+# Feed polls it inline instead of on its worker thread. Without it, a source may block.
+
+
 class SyntheticSource:
     """The tutorial's data: standard normal samples every ``sample_interval`` seconds.
 
@@ -52,6 +56,8 @@ class SyntheticSource:
     ``start_after`` continues another stream's timeline (its newest sample time, in ns): the
     first poll then acts like a later one. Pass ``seed`` for repeatable values.
     """
+
+    blocking = False  # no I/O: a Feed polls it inline
 
     def __init__(
         self,

@@ -92,12 +92,20 @@ class Feed:
 
         With a poll already in flight (a slow source, or another session's poll), starts no
         other and does not wait for it. Returns the latest finished poll's outcome, or an
-        error once the poll in flight has taken longer than ``poll_timeout``.
+        error once the poll in flight has taken longer than ``poll_timeout``. A source that
+        says it never blocks (``blocking = False``: no I/O) is polled inline, sparing the
+        hand-off to the worker thread.
         """
+        inline = not getattr(self.source, "blocking", True)
         with self._state_lock:
             future, started_now = self._in_flight, False
-            if future is None and time.monotonic() - self._last_poll >= self.min_poll_interval:
+            due = future is None and time.monotonic() - self._last_poll >= self.min_poll_interval
+            if due and inline:
+                self._last_poll = time.monotonic()
+            elif due:
                 future, started_now = self._start_poll(now), True
+        if due and inline:
+            return self._guarded_poll(now)
         if future is None:
             return self.last_update
         try:
@@ -178,7 +186,8 @@ class Feed:
         return self._in_flight
 
     def _guarded_poll(self, now: int | None) -> Update:
-        """The worker's job: poll and add, turning any failure into the Update's error."""
+        """Poll and add, turning any failure into the Update's error (the worker's job, or
+        the tick's own for a non-blocking source)."""
         try:
             update = self._poll_and_add(now)
         except Exception as exc:  # a failing source must not stop the stream

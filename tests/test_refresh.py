@@ -136,3 +136,20 @@ def test_readers_never_see_a_torn_or_reordered_window_while_a_writer_polls():
     writer.join()
     assert problems == []
     assert len(feed.ring) == 300
+
+
+def test_refresh_polls_a_non_blocking_source_inline_and_others_on_the_worker():
+    inline = Feed(SyntheticSource(seed=0))
+    inline.refresh(NOW)
+    assert inline._poller is None  # no thread hand-off for a source without I/O
+    worker = Feed(Scripted())
+    worker.refresh()
+    assert worker._poller is not None
+
+
+def test_refresh_inline_source_that_raises_is_reported():
+    class Broken(SyntheticSource):
+        def poll(self, now: int) -> Batch:
+            raise ZeroDivisionError("bad arithmetic")
+
+    assert Feed(Broken()).refresh(NOW).error == "ZeroDivisionError: bad arithmetic"

@@ -82,7 +82,7 @@ class Plan:
     """What to measure: apps, session counts, interval and timing windows."""
 
     apps: tuple[str, ...] = tuple(a.name for a in APPS)
-    sessions: tuple[int, ...] = (1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200)
+    sessions: tuple[int, ...] = (1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 400, 500)
     interval_s: float = 0.5
     warmup_s: float = 3.0
     window_s: float = 15.0
@@ -521,7 +521,7 @@ def _header(results: dict[str, Any]) -> str:
         f"- Every {plan['interval_s']:g} s, {plan['warmup_s']:g} s warm-up then a "
         f"{plan['window_s']:g} s window per N, a fresh server per N.",
         "",
-        "Reproduce: `.venv/bin/python -m benchmarks.bench_load` (about 15 minutes; "
+        "Reproduce: `.venv/bin/python -m benchmarks.bench_load` (options: "
         "`--apps feed,tutorial`, `--sessions 1,5,10`, `--quick` for a smoke run into "
         f"`benchmarks/results/tmp/quick/`). Every per-N figure is in [`{JSON_NAME}`]"
         f"({JSON_NAME}).",

@@ -32,7 +32,7 @@ import math
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
@@ -89,12 +89,14 @@ class Plan:
     sustain_pct: float = 95.0  # "sustained": at least this share of requested ticks
     stop_below_pct: float = 80.0  # stop an app after ``stop_after`` N in a row below this
     stop_after: int = 2
+    refine_steps: int = 3  # extra N bisecting between the last N sustained and the next
+    refine_within: float = 0.1  # ... until they are this close (relative), or at least 1
     connect_concurrency: int = 4  # sessions loading their first page at once
     setup_timeout_s: float = 90.0
 
 
 FULL = Plan()
-QUICK = Plan(sessions=(1, 3), warmup_s=1.0, window_s=3.0)
+QUICK = Plan(sessions=(1, 3), warmup_s=1.0, window_s=3.0, refine_steps=0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,6 +162,12 @@ def run(
                 progress(f"load {name}: under {plan.stop_below_pct:g}% for {below} N in a row; "
                          "stopping here")  # fmt: skip
                 break
+        for n in refined(rows, plan):  # bisect between the last N sustained and the next
+            log = log_dir / f"load-{name}-{n}.log" if log_dir else None
+            row = measure_retrying(app, n, plan, log, progress)
+            rows.append(row)
+            progress(describe(row, "refining: "))
+        rows.sort(key=lambda r: r["sessions"])
         results["apps"][name] = {
             "name": name,
             "app": _shown(app.app),
@@ -171,6 +179,30 @@ def run(
     results["ratios"] = ratios(results["apps"])
     results["duration_s"] = time.monotonic() - started
     return results
+
+
+def refined(rows: list[dict[str, Any]], plan: Plan) -> Iterator[int]:
+    """More N between the largest N sustained and the next N tested, by bisection, until
+    they are within ``plan.refine_within`` of each other or ``plan.refine_steps`` are spent.
+    Reads ``rows`` as the caller appends each new N's row to it."""
+    for _ in range(plan.refine_steps):
+        tested = {r["sessions"]: r for r in rows}
+        sustained = [n for n, r in tested.items() if is_sustained(r, plan)]
+        if not sustained:
+            return
+        low = max(sustained)
+        above = [n for n in tested if n > low]
+        if not above:
+            return
+        high = min(above)
+        if high - low <= max(1, round(plan.refine_within * low)):
+            return
+        yield (low + high) // 2
+
+
+def is_sustained(row: dict[str, Any], plan: Plan) -> bool:
+    """Whether a row's sessions got at least ``plan.sustain_pct`` of the requested ticks."""
+    return "failed" not in row and row["achieved_pct"] >= plan.sustain_pct
 
 
 def measure_retrying(
@@ -351,7 +383,7 @@ def failed_row(app: App, n: int, plan: Plan, error: str) -> dict[str, Any]:
 def summarize(rows: list[dict[str, Any]], plan: Plan) -> dict[str, Any]:
     """The two viewers-per-core figures of one app (see ``LOAD.md``'s definitions)."""
     tested = [r["sessions"] for r in rows]
-    sustained = [r for r in rows if r["achieved_pct"] >= plan.sustain_pct and "failed" not in r]
+    sustained = [r for r in rows if is_sustained(r, plan)]
     best = max(sustained, key=lambda r: r["sessions"], default=None)
     unsustained = [r["sessions"] for r in rows if r not in sustained]
     per_tick = [
@@ -404,9 +436,9 @@ def _at_least(value: float, goal: float) -> bool | None:
     return None if value is None or math.isnan(value) else value >= goal
 
 
-def describe(row: dict[str, Any]) -> str:
+def describe(row: dict[str, Any], note: str = "") -> str:
     """One progress line for a measured N."""
-    head = f"load {row['app']} N={row['sessions']}:"
+    head = f"load {row['app']} {note}N={row['sessions']}:"
     if "failed" in row:
         return f"{head} failed: {row['failed']}"
     lat = row["latency_ms"]
@@ -636,11 +668,12 @@ def _method(results: dict[str, Any]) -> str:
         "- **Ticks**: fragment runs the server completed (`script_finished: "
         "FINISHED_FRAGMENT_RUN_SUCCESSFULLY`) within the window, against 2 per session per "
         "second requested. *Achieved* pools all sessions; the least served session is in "
-        "parentheses. *Cut short*: runs that ended `FINISHED_EARLY_FOR_RERUN`. *Coalesced*: "
-        "timer requests that arrived while their session's run was going and were folded "
-        "into one later run (Streamlit 1.67 queues a fragment auto-rerun behind the run in "
-        "progress rather than interrupting it), so a slow server shows coalesced requests, "
-        "not cut-short runs.",
+        "parentheses. *Cut short*: runs that ended `FINISHED_EARLY_FOR_RERUN`: a timer "
+        "request that arrives while its session's fragment run is still going interrupts "
+        "that run, as the browser's does. *Coalesced*: timer requests served by a run that "
+        "served more than one (the request of a run cut short, or requests that queued "
+        "while the server was busy). A server slower than the interval shows both, and "
+        "its achieved ticks collapse rather than degrade.",
         "- **Latency**: per timer request, from sending it to the `script_finished` of the "
         "run that served it, over the requests served in the window.",
         "- **Server CPU**: the server process's CPU time over the window, all threads (its "
@@ -648,6 +681,9 @@ def _method(results: dict[str, Any]) -> str:
         "completed: it includes everything the server did for them (websocket, protobuf, "
         "the fragment, Streamlit's bookkeeping). *Other CPU*: the machine's busy CPU less "
         "server and client: what else ran (noise on a shared machine).",
+        "- N grows along the plan's list until two N in a row achieve under "
+        f"{results['plan']['stop_below_pct']:g}%; then up to {results['plan']['refine_steps']} "
+        "more N bisect between the largest N sustained and the next N tested.",
         "- The timers' phases are spread over one interval (session *i* clicks at "
         "*i*/N of an interval), as viewers arriving at different moments are; ticks counted "
         "in a window can read a tick over or under (30 per session in 15 s).",

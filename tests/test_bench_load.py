@@ -198,3 +198,19 @@ def test_quick_load_run_reports_rows_for_each_n(tmp_path: Path):
     assert saved["apps"]["feed"]["rows"][1]["sessions"] == 2
     report = (tmp_path / "LOAD.md").read_text()
     assert "## feed" in report and "(b) viewers per core" in report
+
+
+def test_refinement_bisects_between_the_last_sustained_n_and_the_next():
+    plan = bench_load.Plan(refine_steps=5, refine_within=0.1)
+    achieved = {1: 100.0, 5: 99.0, 10: 96.0, 20: 40.0, 30: 10.0}
+    rows = [{"sessions": n, "achieved_pct": pct} for n, pct in achieved.items()]
+    tried = []
+    for n in bench_load.refined(rows, plan):
+        tried.append(n)
+        rows.append({"sessions": n, "achieved_pct": 100.0 if n <= 13 else 50.0})
+    assert tried == [15, 12, 13, 14]  # stops once 13 (sustained) and 14 are adjacent
+    assert list(bench_load.refined([{"sessions": 1, "achieved_pct": 50.0}], plan)) == []
+    costed = [{**r, "server_cpu_cores": 0.5, "server_cpu_ms_per_session_tick": 10.0} for r in rows]
+    summary = bench_load.summarize(costed, plan)
+    assert summary["n_max_sustained"] == 13 and summary["first_unsustained_above"] == 14
+    assert summary["viewers_per_core_estimate"] == pytest.approx(50.0)  # 1000 / (10 x 2)

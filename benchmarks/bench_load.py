@@ -108,8 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.sessions:
         plan = replace(plan, sessions=tuple(int(n) for n in _names(args.sessions)))
     out = args.out or (QUICK_RESULTS if args.quick else RESULTS)
-    logs = (args.out / "logs") if args.out else LOGS
-    results = run(plan, progress, log_dir=logs, quick=args.quick)
+    if args.from_json:
+        results = resummarize(json.loads(args.from_json.read_text()))
+    else:
+        logs = (args.out / "logs") if args.out else LOGS
+        results = run(plan, progress, log_dir=logs, quick=args.quick)
     for path in write(results, out):
         progress(f"wrote {_shown(path)}")
     for line in verdict_lines(results):
@@ -203,6 +206,23 @@ def refined(rows: list[dict[str, Any]], plan: Plan) -> Iterator[int]:
 def is_sustained(row: dict[str, Any], plan: Plan) -> bool:
     """Whether a row's sessions got at least ``plan.sustain_pct`` of the requested ticks."""
     return "failed" not in row and row["achieved_pct"] >= plan.sustain_pct
+
+
+def resummarize(results: dict[str, Any]) -> dict[str, Any]:
+    """Saved results with their summaries and ratios computed again from their rows (the
+    measurements themselves untouched), for a report written by newer code."""
+    fields = set(Plan.__dataclass_fields__)
+    saved = {k: tuple(v) if isinstance(v, list) else v for k, v in results["plan"].items()}
+    plan = Plan(**{k: v for k, v in saved.items() if k in fields})
+    for part in results["apps"].values():
+        for row in part["rows"]:
+            for key, value in row.items():  # JSON keeps NaN as null
+                if value is None and key.endswith(("_tick", "_cores")):
+                    row[key] = math.nan
+        part["summary"] = summarize(part["rows"], plan)
+    results["ratios"] = ratios(results["apps"])
+    results["report_rewritten"] = {"date": machine.now_iso(), "git": machine.git_state()}
+    return results
 
 
 def measure_retrying(
@@ -403,6 +423,12 @@ def summarize(rows: list[dict[str, Any]], plan: Plan) -> dict[str, Any]:
             (n for n in unsustained if best is None or n > best["sessions"]), default=None
         ),
         "server_cpu_cores_at_n_max": best["server_cpu_cores"] if best else math.nan,
+        "latency_p95_ms_at_n_max": best["latency_ms"]["p95"] if best else math.nan,
+        # The same with a latency bound too: ticks that arrive, and arrive soon.
+        "n_max_sustained_p95_under_100ms": max(
+            (r["sessions"] for r in sustained if (r["latency_ms"]["p95"] or math.inf) < 100),
+            default=0,
+        ),
         "cpu_ms_per_session_tick": ms_per_tick,
         "cpu_ms_basis": [r["sessions"] for r in sustained],
         "viewers_per_core_estimate": ratio(1e3, ms_per_tick * requested),
@@ -443,7 +469,7 @@ def describe(row: dict[str, Any], note: str = "") -> str:
         return f"{head} failed: {row['failed']}"
     lat = row["latency_ms"]
     return (
-        f"{head} {row['ticks']} ticks ({row['achieved_pct']:.0f}% of requested, "
+        f"{head} {row['ticks']} ticks ({row['achieved_pct']:.1f}% of requested, "
         f"min session {row['session_achieved_pct']['min']:.0f}%), "
         f"server {_ms(row['server_cpu_ms_per_session_tick'])} ms CPU/session-tick "
         f"({row['server_cpu_cores']:.2f} cores), latency p50 {_ms(lat['median'])} "
@@ -498,12 +524,14 @@ def achieved_chart(results: dict[str, Any]) -> Any:
         alt.Chart(alt.Data(values=data))
         .mark_line(point=True)
         .encode(
-            x=alt.X("sessions:Q", title="concurrent sessions (N)", scale=alt.Scale(type="log")),
+            x=alt.X("sessions:Q", title="concurrent sessions (N)",
+                    scale=alt.Scale(type="log", nice=False)),
             y=alt.Y("achieved:Q", title="achieved ticks, % of requested",
                     scale=alt.Scale(domain=[0, 110])),
             color=alt.Color("app:N", title=None, sort=names,
                             scale=alt.Scale(domain=names, range=[colors[n] for n in names])),
-            shape=alt.Shape("app:N", title=None, sort=names),  # lines that overlap stay told apart
+            shape=alt.Shape("app:N", title=None, sort=names,  # overlapping lines told apart
+                            scale=alt.Scale(domain=names)),
             tooltip=["app:N", "sessions:Q", alt.Tooltip("achieved:Q", format=".1f")],
         )
     )  # fmt: skip
@@ -538,6 +566,10 @@ def _header(results: dict[str, Any]) -> str:
         commit += " (with local changes)"
     quick = " **Quick smoke run: tiny sizes, not figures to quote.**" * (results["mode"] == "quick")
     plan = results["plan"]
+    rewritten = results.get("report_rewritten")
+    if rewritten:
+        commit += (f"; this report rewritten from those measurements at "
+                   f"{(rewritten['git'].get('commit') or 'unknown')[:10]}")  # fmt: skip
     return "\n".join([
         "# Load: concurrent viewers at 0.5 s, feed against the tutorial",
         "",
@@ -573,6 +605,7 @@ def _summary(results: dict[str, Any]) -> str:
             f"**{name}**",
             f"**{n_max}**" + (f"; {above} was not" if above is not None else ""),
             _cores(s["server_cpu_cores_at_n_max"]),
+            _ms(s["latency_p95_ms_at_n_max"]),
             f"{_ms(s['cpu_ms_per_session_tick'])} (median over N = "
             f"{', '.join(map(str, s['cpu_ms_basis'])) or 'none'})",
             f"**{_num(s['viewers_per_core_estimate'])}**",
@@ -594,11 +627,17 @@ def _summary(results: dict[str, Any]) -> str:
         "keeps up, so the figure is cost, not queueing). It assumes the cost per tick stays "
         "flat up to a fully used core; (a) shows where it does not.",
         "",
-        _table(["app", "(a) N sustained", "server CPU at that N",
-                "server CPU ms per session-tick", "(b) viewers per core (estimate)"],
+        _table(["app", "(a) N sustained", "server CPU cores at that N",
+                "p95 latency ms at that N", "server CPU ms per session-tick",
+                "(b) viewers per core (estimate)"],
                rows),
     ]  # fmt: skip
     text += ["", *_ratio_lines(results)]
+    bounded = [f"{name} {part['summary']['n_max_sustained_p95_under_100ms']}"
+               for name, part in results["apps"].items()]  # fmt: skip
+    text += ["", "Near the N sustained, ticks still come but late (p95 latency in the table). "
+             "Asking for a p95 latency under 100 ms as well, the largest N sustained is: "
+             + ", ".join(bounded) + "."]  # fmt: skip
     return "\n".join(text)
 
 
@@ -639,7 +678,7 @@ def _app_table(name: str, part: dict[str, Any]) -> str:
         lat = r["latency_ms"]
         rows.append([
             str(r["sessions"]),
-            f"**{r['achieved_pct']:.0f}%** ({r['session_achieved_pct']['min']:.0f}%)",
+            f"**{r['achieved_pct']:.1f}%** ({r['session_achieved_pct']['min']:.0f}%)",
             f"**{_ms(r['server_cpu_ms_per_session_tick'])}**",
             _cores(r["server_cpu_cores"]),
             f"{_ms(lat['median'])} / **{_ms(lat['p95'])}**",
@@ -774,6 +813,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--apps", help=f"comma-separated, among {[a.name for a in APPS]}")
     parser.add_argument("--sessions", help="comma-separated session counts N")
     parser.add_argument("--out", type=Path, help="results directory (default: by mode)")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="LOAD_JSON",
+        help="measure nothing: write the report again from a saved load.json",
+    )
     return parser  # fmt: skip
 
 

@@ -210,7 +210,11 @@ def test_refinement_bisects_between_the_last_sustained_n_and_the_next():
         rows.append({"sessions": n, "achieved_pct": 100.0 if n <= 13 else 50.0})
     assert tried == [15, 12, 13, 14]  # stops once 13 (sustained) and 14 are adjacent
     assert list(bench_load.refined([{"sessions": 1, "achieved_pct": 50.0}], plan)) == []
-    costed = [{**r, "server_cpu_cores": 0.5, "server_cpu_ms_per_session_tick": 10.0} for r in rows]
+    cost = {"server_cpu_cores": 0.5, "server_cpu_ms_per_session_tick": 10.0,
+            "latency_ms": {"p95": 20.0}}  # fmt: skip
+    costed = [{**r, **cost} for r in rows]
     summary = bench_load.summarize(costed, plan)
     assert summary["n_max_sustained"] == 13 and summary["first_unsustained_above"] == 14
     assert summary["viewers_per_core_estimate"] == pytest.approx(50.0)  # 1000 / (10 x 2)
+    assert summary["latency_p95_ms_at_n_max"] == 20.0
+    assert summary["n_max_sustained_p95_under_100ms"] == 13

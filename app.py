@@ -143,7 +143,7 @@ except (OSError, TypeError, ValueError) as exc:  # a source that cannot start: s
     st.error(f"Cannot start the {st.session_state.source} source: {exc}")
     st.stop()
 
-readout = st.sidebar.empty()  # the fragment fills it on every tick
+readout = st.sidebar.empty()  # the fragment fills it, at most once a second
 feed: Feed = st.session_state.feed
 window = st.session_state.window
 for label, file_format in (("CSV", "csv"), ("Parquet", "parquet")):
@@ -173,11 +173,14 @@ def show_latest_data() -> None:
     )
     show_tick_status(tick)
     st.session_state.ticks.add(tick)
-    figures = st.session_state.ticks.readout().markdown()
-    status = getattr(feed.source, "status", None)  # e.g. the file source's position
-    if status:
-        figures += "  \n`" + status.replace("`", "'") + "`"
-    readout.markdown(figures)
+    # A full run starts the sidebar afresh, so it redraws the readout; ticks, once a second.
+    if st.session_state.pop("full_run", False) or st.session_state.ticks.due():
+        figures = st.session_state.ticks.readout().markdown()
+        status = getattr(feed.source, "status", None)  # e.g. the file source's position
+        if status:
+            figures += "  \n`" + status.replace("`", "'") + "`"
+        readout.markdown(figures)
 
 
+st.session_state.full_run = True
 show_latest_data()

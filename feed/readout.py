@@ -6,8 +6,6 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-import numpy as np
-
 from feed.view import Tick
 
 
@@ -41,10 +39,23 @@ class TickHistory:
     """The last ``size`` ticks of one session, for its readout: their end times and costs,
     and the latest tick (only the latest: a tick holds the bytes it sent)."""
 
-    def __init__(self, size: int = 100) -> None:
+    def __init__(self, size: int = 100, show_every: float = 1.0) -> None:
         self._ends: deque[float] = deque(maxlen=size)
         self._costs: deque[float] = deque(maxlen=size)
         self._latest: Tick | None = None
+        self._show_every = show_every
+        self._shown_at = -float("inf")
+
+    def due(self, at: float | None = None) -> bool:
+        """True at most once per ``show_every`` seconds: when the readout should be redrawn.
+
+        People read it at a glance; redrawing it on every tick at 0.1 s would cost the
+        server an element per tick and the browser a re-render, and flicker."""
+        at = time.monotonic() if at is None else at
+        if at - self._shown_at < self._show_every:
+            return False
+        self._shown_at = at
+        return True
 
     def add(self, tick: Tick, at: float | None = None) -> None:
         """Record ``tick``, which ended at ``at`` (``time.monotonic()`` by default)."""
@@ -57,16 +68,24 @@ class TickHistory:
         latest = self._latest
         if latest is None:
             return None
-        costs = np.array(self._costs) * 1e3
+        costs = sorted(self._costs)  # plain Python: ~100 floats, cheaper than NumPy's setup
         span = self._ends[-1] - self._ends[0]
         rate = (len(self._ends) - 1) / span if span > 0 else 0.0
         return Readout(
             ticks=len(costs),
             last_ms=latest.seconds * 1e3,
-            median_ms=float(np.median(costs)),
-            p95_ms=float(np.percentile(costs, 95)),
+            median_ms=1e3 * _quantile(costs, 0.5),
+            p95_ms=1e3 * _quantile(costs, 0.95),
             ticks_per_s=rate,
             window_points=latest.sent.window * latest.sent.series,
             sent_points=latest.sent.points,
             bytes_sent=len(latest.sent.arrow),
         )
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    """The ``q`` quantile of sorted values, interpolated linearly (NumPy's default method)."""
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

@@ -136,7 +136,7 @@ class Feed:
             frame = chart_frame(self.ring, self.names, columns, last)
             buffer = io.BytesIO()
             frame.write_ipc_stream(buffer, compat_level=pl.CompatLevel.oldest())
-            points = frame.height * len(self.names) - sum(frame.null_count().row(0)[1:])
+            points = sum(len(column) - column.null_count() for column in frame.get_columns()[1:])
             window = len(self.ring) if last is None else min(last, len(self.ring))
         return ChartData(buffer.getvalue(), frame.height, points, window, len(self.names))
 

@@ -78,3 +78,10 @@ def test_export_rejects_an_unknown_format(feed):
         ValueError, match=r"`file_format` must be one of \('csv', 'parquet'\), got 'xlsx'"
     ):
         feed.export("xlsx")
+
+
+def test_readout_is_due_at_most_once_per_interval():
+    history = TickHistory(show_every=1.0)
+    assert [history.due(at) for at in (0.0, 0.4, 0.9, 1.0, 1.5, 2.1)] == [
+        True, False, False, True, False, True,
+    ]  # fmt: skip

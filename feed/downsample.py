@@ -13,10 +13,11 @@ NaN is a gap. A column's first and last samples are kept as they are, NaN includ
 a column or more stay gaps; its min and max ignore NaN (a gap narrower than a column, strictly
 inside it, is bridged: at that width it could not be seen anyway).
 
-Two kernels give the same indices: ``tsdownsample`` (Rust, SIMD), whose own bin edges are
-computed in floating point and leave out the newest sample, so every bin it returns is checked
-against the exact bins and any that differ are recomputed with NumPy; and a NumPy kernel, used
-for series holding NaN and as the reference in benchmarks.
+Two kernels give the same points (``auto``, the default, picks the faster for the size):
+``tsdownsample`` (Rust, SIMD), whose own bin edges are computed in floating point and leave
+out the newest sample, so every bin it returns is checked against the exact bins and any that
+differ are recomputed with NumPy (NaN is handled by filling it with +inf for the minimum and
+-inf for the maximum); and a NumPy kernel, faster for small windows.
 """
 
 from __future__ import annotations
@@ -28,8 +29,12 @@ import numpy.typing as npt
 from tsdownsample import M4Downsampler
 
 Indices = npt.NDArray[np.int64]
-Kernel = Literal["tsdownsample", "numpy"]
+Kernel = Literal["auto", "tsdownsample", "numpy"]
 KERNELS: tuple[Kernel, ...] = ("tsdownsample", "numpy")
+TSDOWNSAMPLE_FROM = 50_000
+"""Samples from which ``auto`` picks tsdownsample: below, NumPy's kernel is faster here
+(``python -m benchmarks.bench_downsample``: 10k samples 0.08 against 0.13 ms; 1M samples
+3.8 against 1.4 ms)."""
 
 
 def pixel_bins(times: npt.NDArray[np.int64], columns: int) -> tuple[Indices, Indices]:
@@ -53,19 +58,26 @@ def m4_indices(
     times: npt.NDArray[np.int64],
     values: npt.NDArray[np.float64],
     columns: int,
-    kernel: Kernel = "tsdownsample",
+    kernel: Kernel = "auto",
 ) -> Indices:
-    """Sorted, distinct indices of each pixel column's first, last, min and max sample."""
-    if kernel not in KERNELS:
-        raise ValueError(f"`kernel` must be one of {KERNELS}, got {kernel!r}")
+    """Sorted, distinct indices of each pixel column's first, last, min and max sample.
+
+    ``kernel``: ``"tsdownsample"``, ``"numpy"`` (same points), or ``"auto"``: the faster one
+    for the size (see ``TSDOWNSAMPLE_FROM``)."""
+    if kernel not in ("auto", *KERNELS):
+        raise ValueError(f"`kernel` must be one of {('auto', *KERNELS)}, got {kernel!r}")
+    if kernel == "auto":
+        kernel = "tsdownsample" if len(times) >= TSDOWNSAMPLE_FROM else "numpy"
     if columns < 1:
         raise ValueError(f"`columns` must be a positive integer, got {columns!r}")
     if len(times) <= 4 * columns:
         return np.arange(len(times), dtype=np.int64)
     starts, stops = pixel_bins(times, columns)
     has_nan = bool(np.isnan(values).any())
-    if kernel == "numpy" or has_nan or columns < 2:  # tsdownsample needs two bins
+    if kernel == "numpy" or columns < 2:  # tsdownsample needs two bins
         low, high = _numpy_extremes(values, starts, stops, has_nan)
+    elif has_nan:
+        low, high = _tsdownsample_nan_extremes(times, values, starts, stops, columns)
     else:
         low, high = _tsdownsample_extremes(times, values, starts, stops, columns)
     per_bin = np.sort(np.stack([starts, low, high, stops - 1], axis=1), axis=1).ravel()
@@ -83,6 +95,24 @@ def sorted_union(arrays: list[Indices]) -> Indices:
 def _drop_repeats(ordered: Indices) -> Indices:
     """``ordered`` (sorted) without its repeated values."""
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+
+
+def _tsdownsample_nan_extremes(
+    times: npt.NDArray[np.int64],
+    values: npt.NDArray[np.float64],
+    starts: Indices,
+    stops: Indices,
+    columns: int,
+) -> tuple[Indices, Indices]:
+    """Each bin's min and max ignoring NaN, with tsdownsample: NaN becomes +inf to find the
+    minimum and -inf to find the maximum (an all-NaN bin keeps a NaN sample either way)."""
+    nan = np.isnan(values)
+    found = []
+    for fill, better in ((np.inf, np.less_equal), (-np.inf, np.greater_equal)):
+        filled = np.where(nan, fill, values)
+        a, b = _tsdownsample_extremes(times, filled, starts, stops, columns)
+        found.append(np.where(better(filled[a], filled[b]), a, b))
+    return found[0], found[1]
 
 
 def _numpy_extremes(

@@ -35,7 +35,7 @@ def downsampled_frame(
     names: tuple[str, ...],
     columns: int,
     last: int | None = None,
-    kernel: Kernel = "tsdownsample",
+    kernel: Kernel = "auto",
 ) -> pl.DataFrame:
     """The newest ``last`` samples M4-downsampled to ``columns`` pixel columns, wide.
 

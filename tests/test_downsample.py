@@ -83,6 +83,17 @@ def test_m4_one_column(kernel):
     check_m4(times, values, 1, kept)
 
 
+def test_m4_auto_kernel_keeps_the_same_points_small_and_large():
+    for rows in (20_000, 120_000):
+        times = EPOCH + np.arange(rows, dtype=np.int64) * HALF_SECOND
+        values = np.random.default_rng(rows).standard_normal(rows)
+        values[rows // 3 : rows // 3 + 500] = np.nan
+        auto = m4_indices(times, values, 300)
+        check_m4(times, values, 300, auto)
+        for kernel in KERNELS:
+            check_m4(times, values, 300, m4_indices(times, values, 300, kernel))
+
+
 def test_m4_kernels_agree_on_what_they_keep():
     times = EPOCH + np.cumsum(np.random.default_rng(2).integers(1, 10**9, 50_000))
     values = np.random.default_rng(3).standard_normal(50_000)
@@ -91,7 +102,9 @@ def test_m4_kernels_agree_on_what_they_keep():
 
 
 def test_m4_rejects_an_unknown_kernel():
-    with pytest.raises(ValueError, match=r"`kernel` must be one of \('tsdownsample', 'numpy'\)"):
+    with pytest.raises(
+        ValueError, match=r"`kernel` must be one of \('auto', 'tsdownsample', 'numpy'\)"
+    ):
         m4_indices(regular(10), np.zeros(10), 1, "lttb")
 
 

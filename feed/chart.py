@@ -33,10 +33,14 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     because Streamlit's frontend would otherwise flip them at 2,000 and 5,000 rows, re-creating
     the view.
     """
+    if any("\\" in name for name in names):
+        raise ValueError(f"`names` must not contain a backslash, got {names!r}")
+    fields = [_field(name) for name in names]
+    chart = alt.Chart(alt.NamedData(DATASET)).transform_fold(fields, as_=["series", "value"])
+    if fields != list(names):  # Vega-Lite names the folded series as escaped: unescape them
+        chart = chart.transform_calculate(series=r"replace(datum.series, /\\([.\[\]])/g, '$1')")
     chart = (
-        alt.Chart(alt.NamedData(DATASET))
-        .transform_fold(list(names), as_=["series", "value"])
-        .transform_filter("datum.value !== null")
+        chart.transform_filter("datum.value !== null")
         .mark_line(clip=True, invalid="break-paths-show-domains")
         .encode(
             x=alt.X(f"{TIME_COLUMN}:T", title=None, axis=alt.Axis(labelExpr=TIME_LABELS)),
@@ -53,3 +57,8 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
     spec.setdefault("config", {}).setdefault("mark", {})["aria"] = False
     return spec
+
+
+def _field(name: str) -> str:
+    """``name`` as a Vega-Lite field: dots and brackets would otherwise mean nested access."""
+    return name.replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")

@@ -103,6 +103,8 @@ def checked_names(names: tuple[str, ...]) -> tuple[str, ...]:
     for name in names:
         if not isinstance(name, str) or not name:
             raise ValueError(f"`names` must be non-empty strings, got {name!r} in {names!r}")
+        if "\\" in name:
+            raise ValueError(f"`names` must not contain a backslash, got {name!r} in {names!r}")
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(f"`names` must be distinct, got duplicates {duplicates} in {names!r}")

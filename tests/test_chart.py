@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import polars as pl
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from feed.chart import DATASET, compile_line_chart
@@ -86,3 +87,18 @@ def test_chart_spec_stays_byte_identical_as_the_window_grows_and_downsamples():
     rows = [pl.read_ipc_stream(io.BytesIO(c.proto.datasets[0].data.data)).height for c in charts]
     assert rows[:3] == [100, 1_999, 2_001]  # up to 4 points per pixel column: sent whole
     assert all(n <= 4 * 800 * 2 for n in rows[3:])  # beyond: M4, bounded by the width
+
+
+def test_chart_escapes_dots_and_brackets_so_names_are_not_nested_paths():
+    spec = compile_line_chart(("temp.c", "p[0]"))
+    assert spec["transform"][0]["fold"] == ["temp\\.c", "p\\[0\\]"]
+    assert spec["transform"][1] == {
+        "calculate": "replace(datum.series, /\\\\([.\\[\\]])/g, '$1')",
+        "as": "series",
+    }  # the legend shows the names as given
+    assert spec["encoding"]["color"]["sort"] == ["temp.c", "p[0]"]
+
+
+def test_chart_rejects_a_backslash_in_a_name():
+    with pytest.raises(ValueError, match="`names` must not contain a backslash"):
+        compile_line_chart(("a\\b",))

@@ -100,6 +100,7 @@ def test_batch_len_counts_samples():
         (("A", 3), ValueError, "`names` must be non-empty strings, got 3"),
         (("A", "B", "A"), ValueError, r"`names` must be distinct, got duplicates \['A'\]"),
         (("t", "A"), ValueError, "`names` must not include 't'"),
+        (("a\\b",), ValueError, "`names` must not contain a backslash"),
     ],
 )
 def test_synthetic_rejects_bad_names(names, error, message):

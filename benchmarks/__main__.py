@@ -56,7 +56,7 @@ def _run_part(part: str, quick: bool, logs: Path) -> dict[str, Any]:
     """One benchmark, with its plan and date."""
     if part == "inprocess":
         plan = bench_tick.QUICK if quick else bench_tick.FULL
-        cells_count = len(plan.rows) * len(plan.series)
+        cells_count = len(bench_tick.cells(plan))
         progress(f"in-process: {cells_count} cells x {len(plan.paths)} paths, "
                  f"up to {plan.rounds} ticks per path per cell")  # fmt: skip
         return {"date": machine.now_iso(), "plan": dataclasses.asdict(plan),

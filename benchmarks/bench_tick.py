@@ -21,15 +21,18 @@ from feed.sources import NS_PER_SECOND
 
 ADVANCE_S = 1.0  # the slider's default interval: 2 new samples per tick
 START_NS = 1_735_732_800 * NS_PER_SECOND  # 2025-01-01 12:00 UTC: a fixed, repeatable clock
-SERIES_NAMES = tuple("ABCDEFGH")
+SERIES_NAMES = tuple("ABCDEFGHIJKLMNOP")  # up to 16 series, as the app allows
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What to measure: the grid, and how many ticks per path in each cell."""
+    """What to measure: the grid, a series sweep at one window size, and how many ticks per
+    path in each cell. Sweep cells already in the grid are measured once."""
 
     rows: tuple[int, ...] = (100, 1_000, 10_000, 100_000, 1_000_000)
     series: tuple[int, ...] = (2, 8)
+    sweep_rows: int = 100_000
+    sweep_series: tuple[int, ...] = (1, 2, 4, 8, 16)
     rounds: int = 200  # timed ticks per path, at most
     warmup: int = 3  # untimed rounds first (imports, caches, first allocations)
     min_rounds: int = 5
@@ -38,17 +41,24 @@ class Plan:
 
 
 FULL = Plan()
-QUICK = Plan(rows=(100, 1_000), series=(2,), rounds=15, warmup=2, min_rounds=3, budget_s=5.0)
+QUICK = Plan(rows=(100, 1_000), series=(2,), sweep_rows=1_000, sweep_series=(1, 2, 16),
+             rounds=15, warmup=2, min_rounds=3, budget_s=5.0)  # fmt: skip
+
+
+def cells(plan: Plan) -> list[tuple[int, int]]:
+    """Every (rows, series) cell of ``plan``, once each: the grid, then the sweep's others."""
+    grid = [(rows, series) for series in plan.series for rows in plan.rows]
+    sweep = [(plan.sweep_rows, series) for series in plan.sweep_series]
+    return list(dict.fromkeys(grid + sweep))
 
 
 def run(plan: Plan = FULL, progress: Callable[[str], None] = print) -> list[dict[str, Any]]:
     """Measure every cell of ``plan``; one result dict per cell, in grid order."""
     results = []
-    for series in plan.series:
-        for rows in plan.rows:
-            cell = measure_cell(rows, series, plan)
-            results.append(cell)
-            progress(describe_cell(cell))
+    for rows, series in cells(plan):
+        cell = measure_cell(rows, series, plan)
+        results.append(cell)
+        progress(describe_cell(cell))
     return results
 
 

@@ -99,3 +99,37 @@ def _config_order(run: dict[str, Any]) -> int:
 
     names = [c.name for c in CONFIGS]
     return names.index(run["config"]) if run["config"] in names else len(names)
+
+
+SOAK_METRICS = {"server_rss_mb": "server RSS (MB)", "js_heap_mb": "JS heap after GC (MB)"}
+
+
+def soak_chart(configs: list[dict[str, Any]]) -> alt.VConcatChart:
+    """Server RSS and the page's JS heap over the soak, one line per configuration."""
+    data = [
+        {"config": c["config"], "minutes": s["t_s"] / 60, "metric": label, "value": s[key]}
+        for c in configs
+        for s in c["samples"]
+        for key, label in SOAK_METRICS.items()
+    ]
+    names = [c["config"] for c in configs]
+    panels = [
+        alt.Chart(alt.Data(values=data))
+        .transform_filter(alt.datum.metric == label)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("minutes:Q", title="minutes streaming"),
+            y=alt.Y("value:Q", title=label, scale=alt.Scale(zero=False)),
+            color=alt.Color("config:N", title="configuration", sort=names),
+            tooltip=[
+                "config:N",
+                alt.Tooltip("minutes:Q", format=".1f"),
+                alt.Tooltip("value:Q", format=".2f"),
+            ],
+        )
+        .properties(width=520, height=180)
+        for label in SOAK_METRICS.values()
+    ]
+    return alt.vconcat(*panels).properties(
+        title="Soak: server RSS and JS heap over time, by configuration"
+    )

@@ -46,8 +46,10 @@ def _finite(value: Any) -> Any:
 def _write_charts(results: dict[str, Any], out: Path) -> dict[str, Path]:
     """One tick-cost chart per series count, and the server-CPU bar chart."""
     files = {}
-    cells = (results.get("inprocess") or {}).get("cells", [])
-    for series in sorted({c["series"] for c in cells}):
+    part = results.get("inprocess") or {}
+    cells = part.get("cells", [])
+    grid_series = set((part.get("plan") or {}).get("series") or {c["series"] for c in cells})
+    for series in sorted(grid_series & {c["series"] for c in cells}):
         stem = out / f"inprocess_{series}_series"
         files[f"inprocess-{series}"] = charts.save(charts.tick_cost_chart(cells, series), stem)
     runs = (results.get("e2e") or {}).get("runs", [])
@@ -125,6 +127,10 @@ def _value(value: float | None, unit: str) -> str:
         return "n/a"
     if unit == "%":
         return f"{value:.0f}%"
+    if unit == "ms":
+        return f"{ms(value)} ms"
+    if unit == "kB":
+        return f"{value:.1f} kB"
     return f"{value:.2f}x" if value < 10 else f"{value:.1f}x"
 
 
@@ -143,18 +149,61 @@ def _inprocess(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
         "`feed.view.draw_tick` at the app's default chart width, the app's fragment body "
         "(M4-downsampled beyond 4 points per pixel column); **floor**: one `st.caption`.",
     ]
-    for series in sorted({c["series"] for c in cells}):
+    plan = part.get("plan") or {}
+    sweep_rows, sweep_series = plan.get("sweep_rows"), plan.get("sweep_series") or []
+    sweep_keys = {(sweep_rows, s) for s in sweep_series}
+    grid_series = set(plan.get("series") or {c["series"] for c in cells})
+    for series in sorted(grid_series & {c["series"] for c in cells}):
         rows = [
             [f"{c['rows']:,}", *(ms(c["median_ms"][p]) for p in paths),
              f"**{c['ratio_baseline_feed']:.1f}x**", str(min(c["ticks"].values()))]
-            for c in cells if c["series"] == series
+            for c in sorted(cells, key=lambda c: c["rows"])
+            if c["series"] == series and c["rows"] in set(plan.get("rows") or [c["rows"]])
         ]  # fmt: skip
         header = ["window rows", *(f"{p} ms" for p in paths), "baseline/feed", "ticks/path"]
         text += ["", f"### {series} series", "", _table(header, rows)]
         chart = chart_files.get(f"inprocess-{series}")
         if chart:
             text += ["", f"![Tick cost against window rows, {series} series]({chart.name})"]
+    sweep = sorted(
+        (c for c in cells if (c["rows"], c["series"]) in sweep_keys), key=lambda c: c["series"]
+    )
+    if sweep:
+        text += ["", _sweep(sweep, paths, sweep_rows)]
     return "\n".join(text)
+
+
+def _sweep(cells: list[dict[str, Any]], paths: list[str], rows: int) -> str:
+    """The series sweep at one window size: medians, baseline/feed, and feed against its own
+    1-series tick."""
+    one = next((c["median_ms"]["feed"] for c in cells if c["series"] == 1), None)
+    header = ["series", "points in window", *(f"{p} ms" for p in paths), "baseline/feed",
+              "feed / feed at 1 series", "ticks/path"]  # fmt: skip
+    table = [
+        [str(c["series"]), f"{c['rows'] * c['series']:,}",
+         *(ms(c["median_ms"][p]) for p in paths),
+         f"**{c['ratio_baseline_feed']:.1f}x**",
+         f"{c['median_ms']['feed'] / one:.2f}x" if one else "n/a",
+         str(min(c["ticks"].values()))]
+        for c in cells
+    ]  # fmt: skip
+    return "\n".join([
+        f"### {_rows_label(rows)} rows, {cells[0]['series']} to {cells[-1]['series']} series",
+        "",
+        f"The same paths, in the same run, over a {rows:,}-row window with more series "
+        "(each series is a column: the points in the window are rows x series). Medians; "
+        "baseline/feed is the ratio of medians.",
+        "",
+        _table(header, table),
+    ])  # fmt: skip
+
+
+def _rows_label(rows: int) -> str:
+    if rows >= 1_000_000 and rows % 1_000_000 == 0:
+        return f"{rows // 1_000_000}M"
+    if rows >= 1_000 and rows % 1_000 == 0:
+        return f"{rows // 1_000}k"
+    return f"{rows:,}"
 
 
 def _e2e(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
@@ -173,7 +222,9 @@ def _e2e(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
         "**tutorial-gc-off**: the same app with `postScriptGC = false`, as feed runs; "
         "**floor**: the same page whose fragment writes one `st.caption`; **feed-gc-freeze**: "
         "an *alternative* GC handling for feed, per-run GC kept but `gc.freeze()` once after "
-        "the first run.",
+        "the first run; **feed-1M**: feed with `FEED_WINDOW=1000000`, a 1M-point window per "
+        "series (2 series) filled by the first page load, M4-downsampled to at most "
+        "4 x 800 points per series per tick (measured at 0.5 s and 0.1 s only).",
     ]
     header = ["configuration", "server CPU ms/tick", "kB/tick", "ticks/s (requested)",
               "achieved", "cut short", "browser main thread ms/tick", "Chromium CPU ms/tick",

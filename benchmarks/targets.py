@@ -11,6 +11,10 @@ INPROCESS_RATIO = 40.0  # 100 rows x 2 series: baseline/feed at least this
 FLOOR_FACTOR = 1.25  # e2e at 0.5 s: feed's server CPU per tick at most this times the floor's
 SHIPPED_FACTOR = 15.0  # e2e at 0.5 s: the tutorial as shipped at least this times feed's
 ACHIEVED_PCT = 95.0  # e2e at 0.1 s: feed achieves at least this share of requested ticks
+BIG_WINDOW_MS = 5.0  # in process, 1M rows x 2 series: feed's median tick at most this
+BIG_WINDOW_FACTOR = 3.0  # ... and at most this times its tick at 1k rows x 2 series
+BIG_FLOOR_FACTOR = 2.0  # e2e feed-1M at 0.5 s: server CPU per tick at most this times the floor's
+BIG_WS_KB = 150.0  # e2e feed-1M at 0.5 s: websocket kB per tick under this
 
 
 def check(cells: list[dict[str, Any]], runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -20,11 +24,16 @@ def check(cells: list[dict[str, Any]], runs: list[dict[str, Any]]) -> list[dict[
         _feed_vs_floor(runs),
         _shipped_vs_feed(runs),
         _achieved(runs),
+        _big_window_ms(cells),
+        _big_window_factor(cells),
+        _big_vs_floor(runs),
+        _big_ws(runs),
+        *(_big_achieved(runs, interval) for interval in (0.5, 0.1)),
     ]
 
 
 def _target(name: str, value: float, unit: str, met: bool, detail: str) -> dict[str, Any]:
-    """One checked target; ``unit`` is "x" (a ratio) or "%"."""
+    """One checked target; ``unit`` is "x" (a ratio), "%", "ms" or "kB"."""
     status = "not measured" if math.isnan(value) else ("met" if met else "missed")
     return {"target": name, "value": value, "unit": unit, "status": status, "detail": detail}
 
@@ -98,6 +107,80 @@ def _achieved(runs: list[dict[str, Any]]) -> dict[str, Any]:
     )
     return _target(
         f"End to end at 0.1 s: feed achieves at least {ACHIEVED_PCT:g}% of the requested ticks",
+        value,
+        "%",
+        value >= ACHIEVED_PCT,
+        detail,
+    )
+
+
+def _feed_ms(cell: dict[str, Any] | None) -> float:
+    return cell["median_ms"].get("feed", math.nan) if cell else math.nan
+
+
+def _big_window_ms(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    value = _feed_ms(_cell(cells, 1_000_000, 2))
+    return _target(
+        f"In process, 1M points x 2 series: feed's tick at most {BIG_WINDOW_MS:g} ms (median)",
+        value,
+        "ms",
+        value <= BIG_WINDOW_MS,
+        f"feed {value:.2f} ms per tick at 1,000,000 rows x 2 series",
+    )
+
+
+def _big_window_factor(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    big, small = _feed_ms(_cell(cells, 1_000_000, 2)), _feed_ms(_cell(cells, 1_000, 2))
+    value = ratio(big, small)
+    return _target(
+        f"In process, 2 series: feed's tick at 1M points at most {BIG_WINDOW_FACTOR:g}x its "
+        "tick at 1k points",
+        value,
+        "x",
+        value <= BIG_WINDOW_FACTOR,
+        f"feed {big:.2f} ms at 1M rows / {small:.3f} ms at 1k rows (medians)",
+    )
+
+
+def _big_vs_floor(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    big, floor = _cpu(_run(runs, "feed-1M", 0.5)), _cpu(_run(runs, "floor", 0.5))
+    value = ratio(big, floor)
+    return _target(
+        f"End to end at 0.5 s, 1M-point window: feed's server CPU per tick at most "
+        f"{BIG_FLOOR_FACTOR:g}x the floor's",
+        value,
+        "x",
+        value <= BIG_FLOOR_FACTOR,
+        f"feed-1M {big:.2f} ms / floor {floor:.2f} ms per tick",
+    )
+
+
+def _big_ws(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    run = _run(runs, "feed-1M", 0.5)
+    value = run["ws_bytes_per_tick"] / 1e3 if run and run["ticks"] else math.nan
+    return _target(
+        f"End to end at 0.5 s, 1M-point window: websocket bytes per tick under {BIG_WS_KB:g} kB",
+        value,
+        "kB",
+        value < BIG_WS_KB,
+        f"feed-1M {value:.1f} kB per tick received by the browser"
+        if run
+        else "feed-1M at 0.5 s not measured",
+    )
+
+
+def _big_achieved(runs: list[dict[str, Any]], interval: float) -> dict[str, Any]:
+    run = _run(runs, "feed-1M", interval)
+    value = run["achieved_pct"] if run else math.nan
+    detail = (
+        f"{run['ticks']} ticks in {run['window_s']:.1f} s = {run['ticks_per_s']:.2f}/s "
+        f"of {run['requested_per_s']:g}/s requested"
+        if run
+        else f"feed-1M at {interval:g} s not measured"
+    )
+    return _target(
+        f"End to end at {interval:g} s, 1M-point window: feed achieves at least "
+        f"{ACHIEVED_PCT:g}% of the requested ticks",
         value,
         "%",
         value >= ACHIEVED_PCT,

@@ -209,31 +209,90 @@ def test_full_window_is_shaped_like_the_tutorials_frame():
     assert window.index[-1] < pd.Timestamp(now) <= window.index[-1] + pd.Timedelta("0.5s")
 
 
-TINY_TICK = bench_tick.Plan(rows=(100,), series=(2,), rounds=3, warmup=1, min_rounds=1)
+TINY_TICK = bench_tick.Plan(
+    rows=(100,), series=(2,), sweep_rows=100, sweep_series=(1, 2, 16), rounds=3, warmup=1,
+    min_rounds=1,
+)  # fmt: skip
 
 
 def test_inprocess_smoke_reports_every_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.setattr(bench_tick, "QUICK", TINY_TICK)
     assert cli.main(["--quick", "--only", "inprocess", "--out", str(tmp_path)]) == 0
     results = json.loads((tmp_path / "latest.json").read_text())
-    (cell,) = results["inprocess"]["cells"]
-    assert set(cell["median_ms"]) == set(PATHS)
-    for path in PATHS:
-        assert math.isfinite(cell["median_ms"][path]) and cell["median_ms"][path] > 0
-        assert len(cell["samples_ms"][path]) == TINY_TICK.rounds
-    assert math.isfinite(cell["ratio_baseline_feed"])
+    cells = results["inprocess"]["cells"]
+    # the grid's one cell, then the sweep's others (100 x 2 is in both, measured once)
+    assert [(c["rows"], c["series"]) for c in cells] == [(100, 2), (100, 1), (100, 16)]
+    for cell in cells:
+        assert set(cell["median_ms"]) == set(PATHS)
+        for path in PATHS:
+            assert math.isfinite(cell["median_ms"][path]) and cell["median_ms"][path] > 0
+            assert len(cell["samples_ms"][path]) == TINY_TICK.rounds
+        assert math.isfinite(cell["ratio_baseline_feed"])
     assert results["versions"]["streamlit"] and results["machine"]["logical_cores"] >= 1
     report = (tmp_path / "REPORT.md").read_text()
     assert "## In process" in report and "## Targets" in report
+    assert "### 100 rows, 1 to 16 series" in report
     assert any(tmp_path.glob("inprocess_2_series.*"))
+    assert not any(tmp_path.glob("inprocess_16_series.*"))  # the sweep has its table only
+    checked = {t["target"]: t for t in results["targets"]}
+    big = [t for name, t in checked.items() if name.startswith("In process, 1M points")]
+    assert big and big[0]["status"] == "not measured"  # no 1M cell in this tiny plan
+
+
+def test_cells_are_the_grid_then_the_sweep_once_each():
+    plan = bench_tick.FULL
+    cells = bench_tick.cells(plan)
+    assert len(cells) == len(set(cells))
+    assert {(1_000_000, 2), (1_000_000, 8), (1_000, 2)} <= set(cells)
+    assert {(100_000, s) for s in (1, 2, 4, 8, 16)} <= set(cells)
+    assert len(cells) == len(plan.rows) * len(plan.series) + 3
+
+
+def _run(config: str, interval: float, cpu: float, ws: float = 1e3, pct: float = 100.0):
+    return {"config": config, "interval_s": interval, "server_cpu_ms_per_tick": cpu,
+            "ws_bytes_per_tick": ws, "achieved_pct": pct, "ticks": 10, "window_s": 5.0,
+            "ticks_per_s": 2.0, "requested_per_s": 1 / interval}  # fmt: skip
+
+
+def _cell(rows: int, feed_ms: float):
+    return {"rows": rows, "series": 2, "median_ms": {"baseline": 30.0, "feed": feed_ms},
+            "ratio_baseline_feed": 30.0 / feed_ms}  # fmt: skip
+
+
+def _find(checked: list[dict[str, Any]], fragment: str) -> dict[str, Any]:
+    (target,) = [t for t in checked if fragment in t["target"]]
+    return target
+
+
+def test_big_window_targets_are_met_or_missed_on_the_figures():
+    from benchmarks import targets
+
+    runs = [_run("floor", 0.5, 4.0), _run("feed-1M", 0.5, 7.9, ws=140e3),
+            _run("feed-1M", 0.1, 7.0, pct=90.0)]  # fmt: skip
+    met = targets.check([_cell(1_000, 1.0), _cell(1_000_000, 2.9)], runs)
+    assert _find(met, "1M points x 2 series")["status"] == "met"
+    assert _find(met, "at most 3x its tick")["status"] == "met"
+    assert _find(met, "window: feed's server CPU")["status"] == "met"
+    assert _find(met, "under 150 kB")["status"] == "met"
+    assert _find(met, "at 0.5 s, 1M-point window: feed achieves")["status"] == "met"
+    assert _find(met, "at 0.1 s, 1M-point window: feed achieves")["status"] == "missed"
+
+    runs = [_run("floor", 0.5, 4.0), _run("feed-1M", 0.5, 8.1, ws=150e3)]
+    missed = targets.check([_cell(1_000, 1.0), _cell(1_000_000, 5.5)], runs)
+    assert _find(missed, "1M points x 2 series")["status"] == "missed"
+    assert _find(missed, "at most 3x its tick")["value"] == pytest.approx(5.5)
+    assert _find(missed, "at most 3x its tick")["status"] == "missed"
+    assert _find(missed, "window: feed's server CPU")["status"] == "missed"
+    assert _find(missed, "under 150 kB")["status"] == "missed"
+    assert _find(missed, "at 0.1 s, 1M-point window: feed achieves")["status"] == "not measured"
 
 
 TINY_E2E = bench_e2e.Plan(
-    intervals=(0.25,),
+    intervals=(0.5,),  # feed-1M is measured at 0.5 s and 0.1 s only
     configs=tuple(c.name for c in bench_e2e.CONFIGS),
     rounds=1,
     warmup_s=0.5,
-    window_s=1.5,
+    window_s=2.0,
 )
 
 

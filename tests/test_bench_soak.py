@@ -1,0 +1,57 @@
+"""The soak benchmark: a tiny real run reports every configuration (structure only, never
+timings), and its growth figures come from the samples taken after warm-up."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from benchmarks import bench_soak
+
+
+def test_slope_of_a_line_and_of_too_few_points():
+    xs = [0.0, 10.0, 20.0, 30.0]
+    assert bench_soak.slope(xs, [5.0 + 0.5 * x for x in xs]) == pytest.approx(0.5)
+    assert bench_soak.slope(xs, [7.0] * 4) == 0.0
+    assert math.isnan(bench_soak.slope([1.0], [2.0]))
+    assert math.isnan(bench_soak.slope([3.0, 3.0], [1.0, 2.0]))
+
+
+def test_achieved_pct():
+    assert bench_soak.achieved_pct(95, 10.0, 0.1) == pytest.approx(95.0)
+    assert math.isnan(bench_soak.achieved_pct(5, 0.0, 0.1))
+
+
+def test_full_plan_warms_up_for_a_minute_or_a_tenth():
+    assert bench_soak.full_plan(10, 0.1).warmup_s == 60.0
+    assert bench_soak.full_plan(10, 0.1).duration_s == 600.0
+    assert bench_soak.full_plan(5, 0.2).warmup_s == 30.0
+
+
+TINY = bench_soak.Plan(duration_s=6.0, sample_s=2.0, warmup_s=2.0)
+
+
+@pytest.mark.browser
+def test_soak_smoke_reports_both_gc_handlings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setattr(bench_soak, "QUICK", TINY)
+    assert bench_soak.main(["--quick", "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "soak.json").read_text())
+    assert results["mode"] == "quick" and results["concurrent"] is True
+    configs = results["configs"]
+    assert [c["config"] for c in configs] == list(bench_soak.SOAK_CONFIGS)
+    for c in configs:
+        assert c["page_errors"] == 0, c["config"]
+        assert c["ticks"] > 0 and c["achieved_pct"] > 0, c["config"]
+        assert len(c["samples"]) >= 3, c["config"]  # at 0, 2, 4 and 6 s
+        times = [s["t_s"] for s in c["samples"]]
+        assert times == sorted(times)
+        for key in ("server_rss_mb", "js_heap_mb", "js_heap_raw_mb"):
+            figures = c[key]
+            assert figures["start"] > 0 and figures["end"] > 0, (c["config"], key)
+            assert math.isfinite(figures["growth_after_warmup_per_10min"]), (c["config"], key)
+    report = (tmp_path / "SOAK.md").read_text()
+    assert "## Results" in report and "feed-gc-freeze" in report
+    assert any(tmp_path.glob("soak.*")) and (tmp_path / "soak.svg").exists()

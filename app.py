@@ -14,8 +14,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from feed import Feed, compile_line_chart
-from feed.catalog import MAX_SERIES, SOURCE_KINDS, SourceConfig, make_source, parse_cli
+from feed import Feed, SyntheticSource, compile_line_chart
+from feed.catalog import (
+    MAX_SERIES,
+    SAMPLE_INTERVAL_S,
+    SOURCE_KINDS,
+    SourceConfig,
+    make_source,
+    parse_cli,
+)
 from feed.readout import TickHistory
 from feed.settings import int_setting, run_every_override
 from feed.view import DEFAULT_WIDTH_PX, draw_tick, show_tick_status
@@ -23,7 +30,6 @@ from feed.view import DEFAULT_WIDTH_PX, draw_tick, show_tick_status
 WINDOW_CHOICES = [100, 1_000, 10_000, 100_000, 1_000_000]  # points per series
 MAX_WINDOW = WINDOW_CHOICES[-1]
 FIRST_WINDOW = int_setting(os.environ, "FEED_WINDOW", 100, 1, MAX_WINDOW)
-SAMPLE_INTERVAL_S = 0.5
 
 
 @st.cache_resource
@@ -38,8 +44,12 @@ def shared_feed(config: SourceConfig, backfill_s: float, _previous: Feed | None 
 
     Switching the synthetic source to more or fewer series carries the shared series over.
     """
-    carry = _previous is not None and _previous.ring.last_time is not None
-    carry = carry and config.kind == "synthetic" and set(_previous.names) <= set("ABCDEFGHIJKLMNOP")
+    carry = (
+        config.kind == "synthetic"
+        and _previous is not None
+        and isinstance(_previous.source, SyntheticSource)
+        and _previous.ring.last_time is not None
+    )
     start_after = _previous.ring.last_time if carry else None
     feed = Feed(
         make_source(config, backfill_s, start_after), capacity=MAX_WINDOW, min_poll_interval=0.05

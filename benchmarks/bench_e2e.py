@@ -52,6 +52,11 @@ CONFIGS = (
     Config("feed", PROJECT / "app.py", "postScriptGC = false"),
     Config("floor", APPS / "floor_app.py", "postScriptGC = false (as feed)"),
     Config(
+        "feed-gc-off-freeze",
+        APPS / "feed_gc_freeze_app.py",
+        "postScriptGC = false and gc.freeze() once",
+    ),
+    Config(
         "feed-gc-freeze",
         APPS / "feed_gc_freeze_app.py",
         "alternative: per-run gc.collect + gc.freeze() once",

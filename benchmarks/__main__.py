@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import bench_e2e, bench_tick, machine, report, targets
-from benchmarks.server import PROJECT
+from benchmarks.server import PROJECT, shown
 
 RESULTS = PROJECT / "benchmarks" / "results"
 QUICK_RESULTS = RESULTS / "tmp" / "quick"
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         (results.get("e2e") or {}).get("runs", []),
     )
     for path in report.write(results, out):
-        progress(f"wrote {_shown(path)}")
+        progress(f"wrote {shown(path)}")
     for target in results["targets"]:
         progress(f"target {target['status']:>12}: {target['target']} ({target['detail']})")
     return 0
@@ -67,13 +67,6 @@ def _run_part(part: str, quick: bool, logs: Path) -> dict[str, Any]:
     logs.mkdir(parents=True, exist_ok=True)
     return {"date": machine.now_iso(), "plan": dataclasses.asdict(plan),
             "runs": bench_e2e.run(plan, progress, log_dir=logs)}  # fmt: skip
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(PROJECT))
-    except ValueError:
-        return str(path)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -42,7 +42,8 @@ import psutil
 
 from benchmarks import charts, machine, ws_client
 from benchmarks.bench_e2e import GC_ON, process_cpu_seconds
-from benchmarks.server import PROJECT, streamlit_server
+from benchmarks.report import finite
+from benchmarks.server import PROJECT, shown, streamlit_server
 from benchmarks.stats import ratio, summary
 
 RESULTS = PROJECT / "benchmarks" / "results"
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         logs = (args.out / "logs") if args.out else LOGS
         results = run(plan, progress, log_dir=logs, quick=args.quick)
     for path in write(results, out):
-        progress(f"wrote {_shown(path)}")
+        progress(f"wrote {shown(path)}")
     for line in verdict_lines(results):
         progress(line)
     return 0
@@ -173,7 +174,7 @@ def run(
         rows.sort(key=lambda r: r["sessions"])
         results["apps"][name] = {
             "name": name,
-            "app": _shown(app.app),
+            "app": shown(app.app),
             "label": app.label,
             "options": app.options,
             "rows": rows,
@@ -490,22 +491,11 @@ def write(results: dict[str, Any], out: Path) -> list[Path]:
     """``load.json``, the chart and ``LOAD.md`` in ``out``; the files written."""
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / JSON_NAME
-    json_path.write_text(json.dumps(_finite(results), indent=1) + "\n")
+    json_path.write_text(json.dumps(finite(results), indent=1) + "\n")
     chart = charts.save(achieved_chart(results), out / CHART_STEM)
     report = out / REPORT_NAME
     report.write_text(markdown(results, chart))
     return [json_path, chart, report]
-
-
-def _finite(value: Any) -> Any:
-    """``value`` with NaN and infinities as None, so the JSON is standard."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
 
 
 def achieved_chart(results: dict[str, Any]) -> Any:
@@ -788,13 +778,6 @@ def _version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(PROJECT))
-    except ValueError:
-        return str(path)
 
 
 def _names(raw: str) -> list[str]:

@@ -45,12 +45,12 @@ from typing import Any, TextIO
 import numpy as np
 import psutil
 
+from benchmarks.server import PROJECT, shown
 from feed import Feed, SyntheticSource
 from feed.catalog import series_names
 from feed.redis_source import RedisSource
 from feed.sources import Batch, Source
 
-PROJECT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT / "benchmarks" / "results"
 QUICK_RESULTS = RESULTS / "tmp" / "quick"
 STREAM = "bench"
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or (QUICK_RESULTS if args.quick else RESULTS)
     results = run(plan, "quick" if args.quick else "full")
     for path in write(results, out):
-        progress(f"wrote {_shown(path)}")
+        progress(f"wrote {shown(path)}")
     return 0
 
 
@@ -484,13 +484,6 @@ def markdown(results: dict[str, Any]) -> str:
 
 def progress(line: str) -> None:
     print(line, flush=True)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(PROJECT))
-    except ValueError:
-        return str(path)
 
 
 def _parser() -> argparse.ArgumentParser:

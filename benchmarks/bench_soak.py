@@ -32,7 +32,7 @@ import psutil
 
 from benchmarks import charts, machine
 from benchmarks.bench_e2e import CONFIGS, LOAD_TIMEOUT_MS, FrameLog, process_cpu_seconds
-from benchmarks.report import _finite, _table, ms
+from benchmarks.report import _table, finite, ms
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, PROJECT, streamlit_server
 
 RESULTS = PROJECT / "benchmarks" / "results"
@@ -231,7 +231,7 @@ def write(results: dict[str, Any], out: Path) -> list[Path]:
     """``soak.json``, the chart and ``SOAK.md`` in ``out``; the files written."""
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / JSON_NAME
-    json_path.write_text(json.dumps(_finite(results), indent=1) + "\n")
+    json_path.write_text(json.dumps(finite(results), indent=1) + "\n")
     chart = charts.save(charts.soak_chart(results["configs"]), out / CHART_STEM)
     report = out / REPORT_NAME
     report.write_text(markdown(results, chart))

@@ -19,7 +19,7 @@ def write(results: dict[str, Any], out: Path) -> list[Path]:
     """Write the JSON, the charts and the Markdown report into ``out``; the files written."""
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / JSON_NAME
-    json_path.write_text(json.dumps(_finite(results), indent=1) + "\n")
+    json_path.write_text(json.dumps(finite(results), indent=1) + "\n")
     chart_files = _write_charts(results, out)
     report_path = out / REPORT_NAME
     report_path.write_text(markdown(results, chart_files))
@@ -32,14 +32,14 @@ def load(out: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def _finite(value: Any) -> Any:
+def finite(value: Any) -> Any:
     """``value`` with NaN and infinities as None, so the JSON is standard."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
+        return [finite(v) for v in value]
     return value
 
 

@@ -33,6 +33,14 @@ CHROMIUM_ARGS = [
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+def shown(path: Path) -> str:
+    """``path`` relative to the project when it is inside it: short, for progress lines."""
+    try:
+        return str(path.relative_to(PROJECT))
+    except ValueError:
+        return str(path)
+
+
 @dataclass(frozen=True)
 class Server:
     """A running Streamlit server: its URL and process."""

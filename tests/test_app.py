@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from feed import Batch, Feed, SyntheticSource
+from feed import Feed
 from feed.chart import DATASET
+from tests.flaky_source import FlakySource
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -107,25 +108,8 @@ def test_app_shows_the_last_tick_cost(at):
     assert len(at.main.caption) == 0  # a healthy tick sends nothing beside the chart
 
 
-class FlakySource:
-    """The synthetic source, but its polls fail while ``failing`` is set."""
-
-    def __init__(self) -> None:
-        self.inner = SyntheticSource(seed=3)
-        self.failing = False
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self.inner.names
-
-    def poll(self, now: int) -> Batch:
-        if self.failing:
-            raise ConnectionError("sensor unplugged")
-        return self.inner.poll(now)
-
-
 def test_app_failing_source_shows_an_error_and_keeps_the_chart():
-    source = FlakySource()
+    source = FlakySource(ConnectionError("sensor unplugged"), seed=3)
     at = AppTest.from_file(APP, default_timeout=30)
     at.session_state.feed = Feed(source)
     at.run()

@@ -5,27 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from feed import Batch, Feed, SyntheticSource
+from feed import Feed, SyntheticSource
 from feed.sources import NS_PER_SECOND
+from tests.flaky_source import FlakySource
 
 NOW = 1_800_000_000 * NS_PER_SECOND
-
-
-class Flaky:
-    """A synthetic source whose polls raise while ``failing`` is set."""
-
-    def __init__(self) -> None:
-        self.inner = SyntheticSource(seed=5)
-        self.failing = False
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self.inner.names
-
-    def poll(self, now: int) -> Batch:
-        if self.failing:
-            raise TimeoutError("no answer")
-        return self.inner.poll(now)
 
 
 def test_feed_first_update_backfills_and_keeps_the_capacity():
@@ -36,7 +20,7 @@ def test_feed_first_update_backfills_and_keeps_the_capacity():
 
 
 def test_feed_failed_poll_keeps_the_window_and_the_next_poll_catches_up():
-    source = Flaky()
+    source = FlakySource(TimeoutError("no answer"), seed=5)
     feed = Feed(source, capacity=1000)
     feed.update(NOW)
     window = feed.ring.times.copy()

@@ -75,7 +75,7 @@ def m4_indices(
     starts, stops = pixel_bins(times, columns)
     has_nan = bool(np.isnan(values).any())
     if kernel == "numpy" or columns < 2:  # tsdownsample needs two bins
-        low, high = _numpy_extremes(values, starts, stops, has_nan)
+        low, high = bin_extremes(values, starts, stops, has_nan)
     elif has_nan:
         low, high = _tsdownsample_nan_extremes(times, values, starts, stops, columns)
     else:
@@ -115,7 +115,7 @@ def _tsdownsample_nan_extremes(
     return found[0], found[1]
 
 
-def _numpy_extremes(
+def bin_extremes(
     values: npt.NDArray[np.float64], starts: Indices, stops: Indices, has_nan: bool
 ) -> tuple[Indices, Indices]:
     """Each bin's two extreme indices (NaN ignored), by gathering the bins into rows."""
@@ -163,7 +163,7 @@ def _tsdownsample_extremes(
     """
     found = M4Downsampler().downsample(times, values, n_out=4 * columns).astype(np.int64)
     if len(found) % 4:  # not the layout we rely on: trust nothing from it
-        return _numpy_extremes(values, starts, stops, has_nan=False)
+        return bin_extremes(values, starts, stops, has_nan=False)
     theirs = found.reshape(-1, 4)
     position = np.searchsorted(theirs[:, 0], starts).clip(max=len(theirs) - 1)
     match = theirs[position]
@@ -171,5 +171,5 @@ def _tsdownsample_extremes(
     low, high = match[:, 1], match[:, 2]
     if not same.all():
         redo = ~same
-        low[redo], high[redo] = _numpy_extremes(values, starts[redo], stops[redo], False)
+        low[redo], high[redo] = bin_extremes(values, starts[redo], stops[redo], False)
     return low, high

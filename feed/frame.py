@@ -10,7 +10,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from feed.downsample import Kernel, m4_indices, sorted_union
+from feed.downsample import sorted_union
+from feed.grid_m4 import GridM4
 from feed.ring import RingBuffer
 
 TIME_COLUMN = "t"
@@ -35,38 +36,50 @@ def downsampled_frame(
     names: tuple[str, ...],
     columns: int,
     last: int | None = None,
-    kernel: Kernel = "auto",
+    grid: GridM4 | None = None,
 ) -> pl.DataFrame:
     """The newest ``last`` samples M4-downsampled to ``columns`` pixel columns, wide.
 
-    Each series keeps its own M4 points (at most four per column). The frame's rows are the
-    union of every series' points; a series' cells at rows that are not its own are null (not
-    NaN, which marks a gap), and the chart drops them. Copies only the rows it keeps.
+    Columns are the bins of ``grid`` (a ``GridM4``: pass the same one tick after tick and
+    only the bins that changed are computed; default: a new one). Each series keeps its own
+    M4 points, at most four per column. The rows are the union of every series' points; a
+    series' cells at rows that are not its own are null (not NaN, which marks a gap), and the
+    chart drops them. Two more rows, first and last, pin the chart's time axis to the grid
+    (``GridWindow.domain``): the first series is NaN there (no point, but the axis spans
+    them), the others null. Copies only the rows it keeps.
     """
     times, values = _newest(ring, names, last)
-    kept = [m4_indices(times, series, columns, kernel) for series in values]
-    rows = sorted_union(kept)
-    frame = [pl.Series(TIME_COLUMN, times[rows]).cast(UTC_NS)]
-    for name, series, own_rows in zip(names, values, kept, strict=True):
-        own = np.zeros(len(rows), dtype=bool)
-        own[np.searchsorted(rows, own_rows)] = True
-        cells = series[rows]
+    grid = GridM4(columns) if grid is None else grid
+    window = grid.update(times, values, ring.written - len(times))
+    rows = sorted_union(window.kept)
+    edged_times = np.r_[window.domain[0], times[rows], window.domain[1]]
+    frame = [pl.Series(TIME_COLUMN, edged_times).cast(UTC_NS)]
+    for i, (name, series, own_rows) in enumerate(zip(names, values, window.kept, strict=True)):
+        own = np.zeros(len(rows) + 2, dtype=bool)
+        own[1 + np.searchsorted(rows, own_rows)] = True
+        own[[0, -1]] = i == 0
+        cells = np.r_[np.nan, series[rows], np.nan]
         frame.append(pl.Series(name, cells if own.all() else np.ma.masked_array(cells, ~own)))
     return pl.DataFrame(frame)
 
 
 def chart_frame(
-    ring: RingBuffer, names: tuple[str, ...], columns: int, last: int | None = None
+    ring: RingBuffer,
+    names: tuple[str, ...],
+    columns: int,
+    last: int | None = None,
+    grid: GridM4 | None = None,
 ) -> pl.DataFrame:
     """What the chart needs to draw the newest ``last`` samples exactly, ``columns`` px wide.
 
     The whole window (zero-copy) while it holds at most four points per pixel column;
-    the M4-downsampled window beyond that. Either way at most ``4 * columns`` rows per series.
+    the M4-downsampled window beyond that (on ``grid``, see ``downsampled_frame``). Either
+    way at most ``4 * columns`` points per series.
     """
     size = len(ring) if last is None else min(last, len(ring))
     if size <= 4 * columns:
         return window_frame(ring, names, last)
-    return downsampled_frame(ring, names, columns, last)
+    return downsampled_frame(ring, names, columns, last, grid)
 
 
 def _newest(

@@ -37,6 +37,7 @@ class RingBuffer:
         self._values = np.zeros((self._series, 2 * self._capacity), dtype=np.float64)
         self._end = 0  # where the next row goes, in [0, capacity)
         self._len = 0
+        self._written = 0
 
     @property
     def capacity(self) -> int:
@@ -57,6 +58,12 @@ class RingBuffer:
 
     def __len__(self) -> int:
         return self._len
+
+    @property
+    def written(self) -> int:
+        """Samples ever added, dropped ones included: the oldest sample in the window is
+        number ``written - len(ring)``, a number that stays with it until it is dropped."""
+        return self._written
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -126,6 +133,7 @@ class RingBuffer:
         n = len(t)
         if n == 0:
             return
+        self._written += n
         if n > self._capacity:
             t, v = t[-self._capacity :], v[-self._capacity :]
             n = self._capacity

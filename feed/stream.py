@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from feed.frame import chart_frame, window_frame
+from feed.grid_m4 import GridM4
 from feed.poller import Poller
 from feed.ring import RingBuffer
 from feed.sources import Source
@@ -46,6 +47,8 @@ class ChartData:
 
 
 EXPORT_FORMATS = ("csv", "parquet")
+GRIDS_KEPT = 32
+"""Downsampling grids a feed remembers, one per chart width and window length in use."""
 
 
 class Feed:
@@ -76,6 +79,7 @@ class Feed:
         self._in_flight_since = 0.0
         self._last_poll = -float("inf")
         self.last_update = Update()
+        self._grids: dict[tuple[int, int | None], GridM4] = {}  # per chart width and window
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -128,12 +132,12 @@ class Feed:
     def chart_frame(self, columns: int, last: int | None = None) -> pl.DataFrame:
         """What a chart ``columns`` pixels wide needs (see ``feed.frame.chart_frame``); not
         locked, like ``frame``."""
-        return chart_frame(self.ring, self.names, columns, last)
+        return chart_frame(self.ring, self.names, columns, last, self._grid(columns, last))
 
     def chart_data(self, columns: int, last: int | None = None) -> ChartData:
         """A consistent snapshot of the window for the chart, serialised under the lock."""
         with self._window_lock:
-            frame = chart_frame(self.ring, self.names, columns, last)
+            frame = chart_frame(self.ring, self.names, columns, last, self._grid(columns, last))
             buffer = io.BytesIO()
             frame.write_ipc_stream(buffer, compat_level=pl.CompatLevel.oldest())
             points = sum(len(column) - column.null_count() for column in frame.get_columns()[1:])
@@ -168,6 +172,7 @@ class Feed:
         with self._source_lock, self._window_lock:
             self.ring = _carried_over(self.ring, self.names, capacity, new_source.names)
             self.source = new_source
+            self._grids.clear()
 
     def carry_over(self, previous: Feed) -> None:
         """Take ``previous``'s buffered samples for the series both feeds name, before this
@@ -176,6 +181,18 @@ class Feed:
             ring = _carried_over(previous.ring, previous.names, self.ring.capacity, self.names)
         with self._source_lock, self._window_lock:
             self.ring = ring
+            self._grids.clear()
+
+    def _grid(self, columns: int, last: int | None) -> GridM4:
+        """The downsampling grid remembered for charts ``columns`` px wide showing the newest
+        ``last`` samples (each viewer's settings have their own); at most ``GRIDS_KEPT``, the
+        least recently used dropped first. The caller holds ``_window_lock``."""
+        key = (columns, last)
+        grid = self._grids.pop(key, None) or GridM4(columns)
+        self._grids[key] = grid  # now the most recently used
+        while len(self._grids) > GRIDS_KEPT:
+            del self._grids[next(iter(self._grids))]
+        return grid
 
     def _start_poll(self, now: int | None) -> Future[Update]:
         """Hand a poll to the worker thread; the caller holds ``_state_lock``."""

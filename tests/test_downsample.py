@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from feed.downsample import KERNELS, m4_indices, pixel_bins, sorted_union
 from feed.frame import chart_frame, downsampled_frame
+from feed.grid_m4 import GridM4
 from feed.ring import RingBuffer
 
 EPOCH = 1_800_000_000 * 10**9  # realistic int64 ns times, beyond float64's exact range
@@ -167,12 +168,23 @@ def test_chart_frame_never_sends_more_than_four_points_per_column_per_series(ser
 def test_downsampled_frame_keeps_each_series_m4_and_nulls_the_rest():
     ring = full_ring(30_000, 3, seed=9)
     frame = downsampled_frame(ring, ("A", "B", "C"), 200)
-    times = ring.times
-    rows = np.searchsorted(times, frame["t"].dt.epoch("ns").to_numpy())
+    window = GridM4(200).update(ring.times, ring.values, 0)
+    inner = frame[1:-1]  # the first and last rows pin the time axis
+    rows = np.searchsorted(ring.times, inner["t"].dt.epoch("ns").to_numpy())
     for i, name in enumerate(("A", "B", "C")):
-        own = frame[name].is_not_null().to_numpy()
-        np.testing.assert_array_equal(rows[own], m4_indices(times, ring.values[i], 200))
-        np.testing.assert_array_equal(frame[name].to_numpy()[own], ring.values[i][rows[own]])
+        own = inner[name].is_not_null().to_numpy()
+        np.testing.assert_array_equal(rows[own], window.kept[i])
+        np.testing.assert_array_equal(inner[name].to_numpy()[own], ring.values[i][rows[own]])
+
+
+def test_downsampled_frame_pins_the_time_axis_to_the_grid():
+    ring = full_ring(30_000, 2, seed=3)
+    frame = downsampled_frame(ring, ("A", "B"), 200)
+    window = GridM4(200).update(ring.times, ring.values, 0)
+    edges = frame["t"].dt.epoch("ns").to_numpy()[[0, -1]]
+    np.testing.assert_array_equal(edges, window.domain)
+    assert frame["A"].is_nan().to_list()[0] and frame["A"].is_nan().to_list()[-1]
+    assert frame["B"].is_null().to_list()[0] and frame["B"].is_null().to_list()[-1]
 
 
 def test_downsampled_frame_keeps_nan_apart_from_null():
@@ -180,6 +192,6 @@ def test_downsampled_frame_keeps_nan_apart_from_null():
     values = np.random.default_rng(4).standard_normal((10_000, 2))
     values[3_000:4_000, 0] = np.nan
     ring.extend(regular(10_000), values)
-    frame = downsampled_frame(ring, ("A", "B"), 100)
+    frame = downsampled_frame(ring, ("A", "B"), 100)[1:-1]  # without the axis rows
     assert frame["A"].is_nan().sum() >= 2
     assert frame["B"].is_nan().sum() == 0

@@ -47,11 +47,13 @@ def fresh_pass(grid: GridM4, times, values, first_seq) -> GridWindow:
     return fresh.update(times, values, first_seq)
 
 
-def stream(ring: RingBuffer, chunks, rng, nan_share: float = 0.0):
-    """Append each chunk (samples per tick, time steps random) to ``ring``, yielding after each."""
+def stream(ring: RingBuffer, chunks, rng, nan_share: float = 0.0, gap_share: float = 0.0):
+    """Append each chunk (samples per tick) to ``ring``, yielding after each. Time steps are
+    0.05 to 0.2 s, or 1,000 times longer for a ``gap_share`` of them (uneven bins)."""
     t = EPOCH if ring.last_time is None else ring.last_time
     for n in chunks:
-        times = t + np.cumsum(rng.integers(TENTH // 2, 2 * TENTH, n))
+        steps = rng.integers(TENTH // 2, 2 * TENTH, n)
+        times = t + np.cumsum(np.where(rng.random(n) < gap_share, steps * 1_000, steps))
         values = rng.standard_normal((n, ring.series))
         values[rng.random(values.shape) < nan_share] = np.nan
         ring.extend(times, values)
@@ -67,14 +69,15 @@ def stream(ring: RingBuffer, chunks, rng, nan_share: float = 0.0):
     columns=st.integers(min_value=MIN_COLUMNS, max_value=80),
     series=st.integers(min_value=1, max_value=3),
     nan_share=st.sampled_from([0.0, 0.05, 0.9]),
+    gap_share=st.sampled_from([0.0, 0.0, 0.01]),
     seed=st.integers(min_value=0, max_value=2**32 - 1),
 )
 def test_remembered_bins_equal_a_fresh_pass_and_the_brute_force(
-    chunks, capacity, last, columns, series, nan_share, seed
+    chunks, capacity, last, columns, series, nan_share, gap_share, seed
 ):
     rng = np.random.default_rng(seed)
     ring, grid = RingBuffer(capacity, series), GridM4(columns)
-    for _ in stream(ring, chunks, rng, nan_share):
+    for _ in stream(ring, chunks, rng, nan_share, gap_share):
         if not len(ring):
             continue
         size = len(ring) if last is None else min(last, len(ring))
@@ -86,6 +89,27 @@ def test_remembered_bins_equal_a_fresh_pass_and_the_brute_force(
             np.testing.assert_array_equal(mine, theirs)
         assert window.domain == expected.domain
         check_grid_m4(times, values, columns, grid.bin_ns, window)
+
+
+def test_constant_data_keeps_each_bins_first_and_last():
+    ring, grid = RingBuffer(5_000, 1), GridM4(50)
+    ring.extend(EPOCH + np.arange(5_000) * TENTH, np.full((5_000, 1), 3.0))
+    window = grid.update(ring.times, ring.values, 0)
+    check_grid_m4(ring.times, ring.values, 50, grid.bin_ns, window)
+    assert len(window.kept[0]) <= 2 * 49  # first and last: min and max are among them
+
+
+def test_nan_runs_stay_gaps():
+    ring, grid = RingBuffer(20_000, 1), GridM4(100)
+    values = np.sin(np.arange(20_000) / 300)
+    values[5_000:7_000] = np.nan  # a run many columns wide
+    values[12_345] = np.nan  # a single missing sample
+    ring.extend(EPOCH + np.arange(20_000) * TENTH, values[:, None])
+    window = grid.update(ring.times, ring.values, 0)
+    check_grid_m4(ring.times, ring.values, 100, grid.bin_ns, window)
+    kept = window.kept[0]
+    gap = kept[(kept >= 5_000) & (kept < 7_000)]
+    assert len(gap) and np.isnan(values[gap]).all()  # the run's columns: NaN only, a gap
 
 
 def test_a_tick_computes_only_the_bins_that_changed(monkeypatch):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from feed import Feed, SyntheticSource, compile_line_chart
+from feed import Feed, SyntheticSource, compile_line_chart, memory
 from feed.catalog import (
     MAX_SERIES,
     SAMPLE_INTERVAL_S,
@@ -35,7 +35,7 @@ FIRST_WINDOW = int_setting(os.environ, "FEED_WINDOW", 100, 1, MAX_WINDOW)
 @st.cache_resource
 def line_chart_spec(names: tuple[str, ...]) -> dict:
     """Compiled once per process: every tick reuses the same spec, so only data travels."""
-    return compile_line_chart(names)
+    return memory.page_spec(compile_line_chart(names))
 
 
 @st.cache_resource(max_entries=16)
@@ -165,6 +165,7 @@ for label, file_format in (("CSV", "csv"), ("Parquet", "parquet")):
         on_click="ignore",
         key=f"download_{file_format}",
     )
+memory.keep_page_timings_bounded()  # the page's per-run timing entries (see feed/memory.py)
 
 if st.session_state.stream:
     run_every = override if override is not None else st.session_state.run_every
@@ -182,6 +183,7 @@ def show_latest_data() -> None:
         window=st.session_state.window,
     )
     show_tick_status(tick)
+    memory.collect_now_and_then()  # a full GC pass every 30 s, not after every run
     st.session_state.ticks.add(tick)
     # A full run starts the sidebar afresh, so it redraws the readout; ticks, once a second.
     if st.session_state.pop("full_run", False) or st.session_state.ticks.due():

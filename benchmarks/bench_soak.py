@@ -8,11 +8,14 @@ the same machine; on 2 shared cores that costs CPU precision, not memory figures
 - server RSS (psutil) and server CPU (the process CPU clock, as the end-to-end benchmark);
 - the page's JS heap: used size as it is (CDP ``Runtime.getHeapUsage``), then after a forced
   garbage collection (``HeapProfiler.collectGarbage``): the retained heap, what a leak grows;
+- the page's user timing entries (``performance`` marks and measures), which Streamlit's
+  frontend adds on every run;
 - ticks achieved so far (fragment runs completed, counted on the websocket).
 
 Growth after warm-up is the least-squares slope of the samples taken after ``warmup_s``,
-scaled to 10 minutes. Results: ``soak.json``, ``SOAK.md`` and ``soak.svg`` in
-``benchmarks/results/`` (``--quick``: ``benchmarks/results/tmp/quick/``).
+scaled to 10 minutes; for the JS heap also the slope of its floor (each minute's lowest
+sample), which a bounded sawtooth does not move. Results: ``soak.json``, ``SOAK.md`` and
+``soak.svg`` in ``benchmarks/results/`` (``--quick``: ``benchmarks/results/tmp/quick/``).
 """
 
 from __future__ import annotations
@@ -31,14 +34,29 @@ from typing import Any
 import psutil
 
 from benchmarks import charts, machine
-from benchmarks.bench_e2e import CONFIGS, LOAD_TIMEOUT_MS, FrameLog, process_cpu_seconds
+from benchmarks.bench_e2e import (
+    APPS,
+    CONFIGS,
+    LOAD_TIMEOUT_MS,
+    Config,
+    FrameLog,
+    process_cpu_seconds,
+)
 from benchmarks.report import _table, finite, ms
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, PROJECT, streamlit_server
 
 RESULTS = PROJECT / "benchmarks" / "results"
 QUICK_RESULTS = RESULTS / "tmp" / "quick"
 JSON_NAME, REPORT_NAME, CHART_STEM = "soak.json", "SOAK.md", "soak"
-SOAK_CONFIGS = ("feed", "feed-gc-freeze")  # the project's choice, and the alternative
+SOAK_ONLY_CONFIGS = (
+    Config(
+        "feed-without-memory-policy",
+        APPS / "feed_without_memory_app.py",
+        "postScriptGC = false, feed/memory.py's hooks off (before)",
+    ),
+)
+SOAK_CONFIGS = ("feed", "feed-without-memory-policy")  # as shipped, and as it was before
+FLOOR_WINDOW_S = 60.0  # the JS heap's floor: the lowest sample of each such window
 TEN_MINUTES_S = 600.0
 
 
@@ -51,15 +69,27 @@ class Plan:
     sample_s: float = 10.0
     warmup_s: float = 60.0
     configs: tuple[str, ...] = SOAK_CONFIGS
+    floor_window_s: float = FLOOR_WINDOW_S
 
 
-QUICK = Plan(duration_s=20.0, sample_s=2.0, warmup_s=6.0)
+QUICK = Plan(duration_s=20.0, sample_s=2.0, warmup_s=6.0, floor_window_s=4.0)
 
 
 def full_plan(minutes: float, interval: float) -> Plan:
     """The plan for ``--minutes``: warm-up is the first minute (a tenth of shorter runs)."""
     duration = minutes * 60
     return Plan(duration_s=duration, interval_s=interval, warmup_s=min(60.0, duration / 10))
+
+
+TIMING_ENTRIES = (
+    "() => performance.getEntriesByType('mark').length"
+    " + performance.getEntriesByType('measure').length"
+)
+
+
+def soak_configs() -> dict[str, Config]:
+    """Every configuration the soak can run, by name: the end-to-end ones and its own."""
+    return {c.name: c for c in (*CONFIGS, *SOAK_ONLY_CONFIGS)}
 
 
 class Session:
@@ -78,6 +108,7 @@ class Session:
         raw = self.cdp.send("Runtime.getHeapUsage")["usedSize"]
         self.cdp.send("HeapProfiler.collectGarbage")
         retained = self.cdp.send("Runtime.getHeapUsage")["usedSize"]
+        timings = self.page.evaluate(TIMING_ENTRIES)
         now = time.monotonic()
         ticks = sum(kind == "fragment" for _, _, kind in self.frames.received)
         sample = {
@@ -88,6 +119,7 @@ class Session:
             "server_cpu_s": process_cpu_seconds(self.server),
             "js_heap_mb": retained / 2**20,
             "js_heap_raw_mb": raw / 2**20,
+            "page_timing_entries": timings,
         }
         self.samples.append(sample)
         return sample
@@ -97,7 +129,7 @@ def run(plan: Plan, progress: Callable[[str], None] = print, log_dir: Path | Non
     """Stream every configuration of ``plan`` at once for ``plan.duration_s``; the results."""
     from playwright.sync_api import sync_playwright
 
-    by_name = {c.name: c for c in CONFIGS}
+    by_name = soak_configs()
     env = {"FEED_RUN_EVERY": f"{plan.interval_s:g}"}
     with sync_playwright() as playwright, contextlib.ExitStack() as stack:
         sessions = []
@@ -161,7 +193,7 @@ def _sample_until(
                 f"soak {session.name:<15} {s['t_s']:6.0f} s: {s['ticks']:6d} ticks "
                 f"({achieved_pct(s['ticks'], s['streaming_s'], plan.interval_s):.0f}%), "
                 f"server RSS {s['server_rss_mb']:.1f} MB, JS heap {s['js_heap_mb']:.2f} MB "
-                f"({s['js_heap_raw_mb']:.2f} before GC)"
+                f"({s['js_heap_raw_mb']:.2f} before GC), {s['page_timing_entries']} timing entries"
             )
         count += 1
         if time.monotonic() - t0 >= plan.duration_s:
@@ -185,6 +217,18 @@ def slope(xs: list[float], ys: list[float]) -> float:
     if sxx == 0:
         return math.nan
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+
+
+def floor_slope(ts: list[float], ys: list[float], window_s: float) -> float:
+    """Slope of the floor of ``ys``: the lowest value in each ``window_s`` window from the
+    first ``ts``, at its time. A sawtooth that returns to the same low has a flat floor."""
+    floors: dict[int, tuple[float, float]] = {}
+    for t, y in zip(ts, ys, strict=True):
+        key = int((t - ts[0]) // window_s) if ts else 0
+        if key not in floors or y < floors[key][1]:
+            floors[key] = (t, y)
+    points = [floors[k] for k in sorted(floors)]
+    return slope([t for t, _ in points], [y for _, y in points])
 
 
 def summarize(session: Session, config: Any, plan: Plan, page_errors: int) -> dict[str, Any]:
@@ -214,6 +258,8 @@ def summarize(session: Session, config: Any, plan: Plan, page_errors: int) -> di
         "page_errors": page_errors,
         "samples": samples,
     }
+    timings = [s.get("page_timing_entries", 0) for s in samples]
+    result["page_timing_entries"] = {"end": timings[-1], "max": max(timings)}
     for key in ("server_rss_mb", "js_heap_mb", "js_heap_raw_mb"):
         growth = slope([s["t_s"] for s in warm], [s[key] for s in warm]) * TEN_MINUTES_S
         result[key] = {
@@ -224,6 +270,10 @@ def summarize(session: Session, config: Any, plan: Plan, page_errors: int) -> di
             "growth_after_warmup_per_10min": growth,
             "end_minus_after_warmup": last[key] - after[key],
         }
+    result["js_heap_mb"]["floor_growth_after_warmup_per_10min"] = (
+        floor_slope([s["t_s"] for s in warm], [s["js_heap_mb"] for s in warm], plan.floor_window_s)
+        * TEN_MINUTES_S
+    )
     return result
 
 
@@ -270,6 +320,8 @@ def markdown(results: dict[str, Any], chart: Path) -> str:
             f"{heap['start']:.2f} / {heap['after_warmup']:.2f} / {heap['end']:.2f}",
             f"**{_mb(heap['growth_after_warmup_per_10min'])}** "
             f"({_mb(heap['end_minus_after_warmup'])})",
+            f"**{_mb(heap.get('floor_growth_after_warmup_per_10min'))}**",
+            f"{c['page_timing_entries']['end']:,}",
             f"{c['ticks']:,} in {c['streaming_s']:.0f} s = {c['achieved_pct']:.1f}% "
             f"({c['achieved_after_warmup_pct']:.1f}% after warm-up)",
             ms(c["server_cpu_ms_per_tick_after_warmup"]),
@@ -279,6 +331,7 @@ def markdown(results: dict[str, Any], chart: Path) -> str:
               "RSS growth after warm-up, MB per 10 min (end - after warm-up)",
               "JS heap MB (after forced GC): start / after warm-up / end",
               "JS heap growth after warm-up, MB per 10 min (end - after warm-up)",
+              "JS heap floor growth, MB per 10 min", "page timing entries at the end",
               "ticks achieved", "server CPU ms/tick after warm-up", "page errors"]  # fmt: skip
     return "\n".join([
         "# Soak: memory over a long streaming run",
@@ -307,14 +360,20 @@ def markdown(results: dict[str, Any], chart: Path) -> str:
         "- **Growth after warm-up** is the least-squares slope of the samples taken after the "
         "warm-up, scaled to 10 minutes; *end - after warm-up* is the plain difference. The "
         "goal is flat: a slope near zero against the sample-to-sample noise.",
+        "- **JS heap floor**: the slope of each minute's lowest sample after warm-up. Vega "
+        "keeps the scenegraph items of removed rows until 10,000 have piled up "
+        "(`cleanThreshold`), then drops them: a sawtooth of a few MB and about a minute that "
+        "the plain slope sees as growth or shrinkage depending on where the run ends.",
+        "- **Page timing entries**: `performance` marks and measures in the page; Streamlit's "
+        "frontend adds three per run and never clears them.",
         "- **JS heap** is the page's V8 heap after a forced garbage collection "
         "(`HeapProfiler.collectGarbage`), so it is what the page retains, not garbage not yet "
         "collected; the heap before that collection is in the JSON (`js_heap_raw_mb`).",
         "- **Server RSS** is the whole `streamlit run` process (psutil), including memory the "
         "allocator keeps after Python frees it: it can rise in steps and stay there.",
-        "- **feed**: `app.py` with the project's `postScriptGC = false`; **feed-gc-freeze**: "
-        "`benchmarks/apps/feed_gc_freeze_app.py`, Streamlit's per-run `gc.collect()` kept "
-        "(`--runner.postScriptGC true`) and `gc.freeze()` once after the first run.",
+        "- **feed**: `app.py` as shipped (`postScriptGC = false` and `feed/memory.py`); "
+        "**feed-without-memory-policy**: `benchmarks/apps/feed_without_memory_app.py`, the "
+        "same app with `feed/memory.py`'s hooks made no-ops, as it was before them.",
         "- Achieved ticks count fragment runs the server completed; expected ticks are the "
         "streaming time over the interval.",
     ]) + "\n"  # fmt: skip

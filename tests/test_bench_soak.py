@@ -20,6 +20,15 @@ def test_slope_of_a_line_and_of_too_few_points():
     assert math.isnan(bench_soak.slope([3.0, 3.0], [1.0, 2.0]))
 
 
+def test_floor_slope_ignores_a_sawtooth_and_follows_a_rising_floor():
+    ts = [float(t) for t in range(0, 300, 10)]
+    saw = [20.0 + (t % 60) / 10 for t in ts]  # climbs 5 MB, drops back, every minute
+    assert bench_soak.slope(ts, saw) != 0.0
+    assert bench_soak.floor_slope(ts, saw, 60.0) == pytest.approx(0.0)
+    rising = [y + 0.01 * t for y, t in zip(saw, ts, strict=True)]
+    assert bench_soak.floor_slope(ts, rising, 60.0) == pytest.approx(0.01)
+
+
 def test_achieved_pct():
     assert bench_soak.achieved_pct(95, 10.0, 0.1) == pytest.approx(95.0)
     assert math.isnan(bench_soak.achieved_pct(5, 0.0, 0.1))
@@ -52,6 +61,8 @@ def test_soak_smoke_reports_both_gc_handlings(monkeypatch: pytest.MonkeyPatch, t
             figures = c[key]
             assert figures["start"] > 0 and figures["end"] > 0, (c["config"], key)
             assert math.isfinite(figures["growth_after_warmup_per_10min"]), (c["config"], key)
+        assert math.isfinite(c["js_heap_mb"]["floor_growth_after_warmup_per_10min"])
+        assert all(s["page_timing_entries"] >= 0 for s in c["samples"])
     report = (tmp_path / "SOAK.md").read_text()
-    assert "## Results" in report and "feed-gc-freeze" in report
+    assert "## Results" in report and "feed-without-memory-policy" in report
     assert any(tmp_path.glob("soak.*")) and (tmp_path / "soak.svg").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,34 @@ def test_soak_smoke_reports_both_gc_handlings(monkeypatch: pytest.MonkeyPatch, t
     report = (tmp_path / "SOAK.md").read_text()
     assert "## Results" in report and "feed-without-memory-policy" in report
     assert any(tmp_path.glob("soak.*")) and (tmp_path / "soak.svg").exists()
+
+
+def test_from_json_recomputes_the_floor_and_rewrites_the_report(tmp_path: Path):
+    samples = [
+        {"t_s": t, "streaming_s": t, "ticks": 10 * t, "server_rss_mb": 140.0, "server_cpu_s": t,
+         "js_heap_mb": 20.0 + (t % 60) / 10 + t / 600, "js_heap_raw_mb": 30.0,
+         "page_timing_entries": 50}
+        for t in map(float, range(0, 600, 10))
+    ]  # fmt: skip
+    figures = {"start": 1.0, "after_warmup": 1.0, "end": 1.0, "max": 1.0,
+               "growth_after_warmup_per_10min": 0.0, "end_minus_after_warmup": 0.0}  # fmt: skip
+    config = {"config": "feed", "app": "app.py", "gc": "x", "options": {}, "rss_ready_mb": 140.0,
+              "ticks": 5990, "streaming_s": 590.0, "achieved_pct": 100.0,
+              "achieved_after_warmup_pct": 100.0, "server_cpu_ms_per_tick_after_warmup": 3.0,
+              "page_errors": 0, "page_timing_entries": {"end": 50, "max": 50},
+              "server_rss_mb": dict(figures), "js_heap_raw_mb": dict(figures),
+              "js_heap_mb": {**figures, "floor_growth_after_warmup_per_10min": 99.0},
+              "samples": samples}  # fmt: skip
+    plan = {**asdict(bench_soak.Plan()), "floor_window_s": 60.0}
+    saved = {"mode": "full", "date": "2026-01-01", "plan": plan, "concurrent": True,
+             "machine": {"cpu": "cpu", "logical_cores": 2, "ram_gb": 1, "load_average": [0]},
+             "versions": {"python": "3", "streamlit": "1", "polars": "1", "chromium": "c"},
+             "configs": [config]}  # fmt: skip
+    path = tmp_path / "soak.json"
+    path.write_text(json.dumps(saved))
+    assert bench_soak.main(["--from-json", str(path)]) == 0
+    rewritten = json.loads(path.read_text())
+    floor = rewritten["configs"][0]["js_heap_mb"]["floor_growth_after_warmup_per_10min"]
+    assert floor == pytest.approx(1.0, abs=0.05)  # the sawtooth's lows rise 1 MB per 10 min
+    assert rewritten["plan"]["floor_window_s"] == bench_soak.FLOOR_WINDOW_S
+    assert "**+1.0" in (tmp_path / "SOAK.md").read_text()

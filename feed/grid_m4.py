@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from feed.downsample import Indices, bin_extremes
+from feed.downsample import Indices, bin_extremes, union_and_owners
 
 SLACK = 0.01
 """Extra bin width, as a fraction, when a width is chosen: the axis shows up to this much
@@ -41,13 +41,19 @@ class GridWindow:
     """A window's M4 samples on the grid, and the time axis that shows the grid's bins as
     pixel columns.
 
-    ``kept[i]``: sorted indices into the window of series ``i``'s samples (each bin's first,
-    last, min and max). ``domain``: ``(start, stop)`` ns, ``columns`` bins ending where the
-    newest sample's bin ends; every sample lies strictly inside it.
+    ``rows``: sorted indices into the window of every sample some series keeps (each bin's
+    first, last, min and max, per series). ``held[i, j]``: whether series ``i`` keeps
+    ``rows[j]``. ``domain``: ``(start, stop)`` ns, ``columns`` bins ending where the newest
+    sample's bin ends; every sample lies strictly inside it.
     """
 
-    kept: list[Indices]
+    rows: Indices
+    held: npt.NDArray[np.bool_]
     domain: tuple[int, int]
+
+    def kept(self, series: int) -> Indices:
+        """Sorted indices into the window of the samples series ``series`` keeps."""
+        return self.rows[self.held[series]]
 
 
 class GridM4:
@@ -72,28 +78,29 @@ class GridM4:
         ``(series, len(times))``, its oldest sample numbered ``first_seq``."""
         first_time, last_time = int(times[0]), int(times[-1])
         self._fit_grid(last_time - first_time)
-        if len(values) != len(self._bins) or not self._remembered_fit(first_seq, len(times)):
-            self._forget(len(values))
         w = self.bin_ns
         first_bin, last_bin = first_time // w, last_time // w
+        if len(values) != len(self._held) or not self._remembered_fit(
+            first_seq, len(times), last_bin
+        ):
+            self._forget(len(values))
+        # The oldest bin (it loses samples) and every bin not remembered, in one pass.
         fresh_from = max(self._remembered_to, first_bin + 1)
-        if fresh_from == first_bin + 1 and not any(len(b) for b in self._bins):
-            fresh_from = first_bin  # nothing remembered: one pass over every bin
-        head = _bin_m4(times, values, w, first_bin, first_bin) if fresh_from > first_bin else None
-        fresh = _bin_m4(times, values, w, fresh_from, last_bin)
-        kept = []
-        for i, (fresh_bins, fresh_indices) in enumerate(fresh):
-            cut = np.searchsorted(self._bins[i], first_bin, side="right")
-            bins, seqs = self._bins[i][cut:], self._seqs[i][cut:]
-            parts = [seqs - first_seq, fresh_indices]
-            kept.append(np.concatenate(parts if head is None else [head[i][1], *parts]))
-            finished = (fresh_bins > first_bin) & (fresh_bins < last_bin)
-            self._bins[i] = np.concatenate([bins, fresh_bins[finished]])
-            self._seqs[i] = np.concatenate([seqs, fresh_indices[finished] + first_seq])
+        rows, held, bins = _bin_m4(times, values, w, np.r_[first_bin, fresh_from : last_bin + 1])
+        cut = np.searchsorted(self._bins, first_bin, side="right")  # bins gone or re-done
+        oldest = np.searchsorted(bins, first_bin, side="right")
+        window = GridWindow(
+            np.concatenate([rows[:oldest], self._seqs[cut:] - first_seq, rows[oldest:]]),
+            np.concatenate([held[:, :oldest], self._held[:, cut:], held[:, oldest:]], axis=1),
+            ((last_bin + 1 - self.columns) * w, (last_bin + 1) * w),
+        )
+        finished = (bins > first_bin) & (bins < last_bin)
+        self._bins = np.concatenate([self._bins[cut:], bins[finished]])
+        self._seqs = np.concatenate([self._seqs[cut:], rows[finished] + first_seq])
+        self._held = np.concatenate([self._held[:, cut:], held[:, finished]], axis=1)
         self._remembered_to = last_bin
         self._seen_to = first_seq + len(times)
-        stop = (last_bin + 1) * w
-        return GridWindow(kept, (stop - self.columns * w, stop))
+        return window
 
     def _fit_grid(self, span: int) -> None:
         """Keep the bin width while the window fits in ``columns - 1`` bins with at most
@@ -104,47 +111,40 @@ class GridM4:
         if narrowest <= self.bin_ns <= narrowest * (1 + SLACK) + 1:
             return
         self.bin_ns = int(narrowest * (1 + SLACK / 2)) + 1
-        self._forget(len(self._bins))
+        self._forget(len(self._held))
 
-    def _remembered_fit(self, first_seq: int, size: int) -> bool:
+    def _remembered_fit(self, first_seq: int, size: int, last_bin: int) -> bool:
         """Whether the samples remembered can belong to this window: it ends at or after the
-        last window seen (same ring, moving forward)."""
-        return first_seq + size >= self._seen_to
+        last window seen, in samples and in time (same ring, moving forward)."""
+        return first_seq + size >= self._seen_to and last_bin >= self._remembered_to
 
     def _forget(self, series: int = 0) -> None:
         """Drop every remembered bin."""
-        self._bins: list[Indices] = [_EMPTY] * series  # per series: bin of each sample
-        self._seqs: list[Indices] = [_EMPTY] * series  # per series: each sample's number
+        self._bins = _EMPTY  # the bin of each remembered sample
+        self._seqs = _EMPTY  # each remembered sample's number
+        self._held = np.zeros((series, 0), dtype=bool)  # which series keep it
         self._remembered_to = -(2**62)  # bins before this one are remembered
         self._seen_to = 0
 
 
 def _bin_m4(
-    times: npt.NDArray[np.int64],
-    values: npt.NDArray[np.float64],
-    w: int,
-    first_bin: int,
-    last_bin: int,
-) -> list[tuple[Indices, Indices]]:
-    """Per series, ``(bins, indices)`` of the M4 samples of the grid's bins
-    ``first_bin..last_bin`` (inclusive): sorted indices into the window and each one's bin."""
-    if last_bin < first_bin:
-        return [(_EMPTY, _EMPTY)] * len(values)
-    bin_ids = np.arange(first_bin, last_bin + 2, dtype=np.int64)
-    edges = np.searchsorted(times, bin_ids * w)
-    starts, stops, bin_ids = edges[:-1], edges[1:], bin_ids[:-1]
-    nonempty = stops > starts
-    starts, stops, bin_ids = starts[nonempty], stops[nonempty], bin_ids[nonempty]
+    times: npt.NDArray[np.int64], values: npt.NDArray[np.float64], w: int, bin_ids: Indices
+) -> tuple[Indices, npt.NDArray[np.bool_], Indices]:
+    """``(rows, held, bins)`` of the M4 samples in the grid's bins ``bin_ids`` (increasing):
+    sorted indices into the window of every sample a series keeps, which series keep each,
+    and the bin of each."""
+    edges = np.searchsorted(times, np.stack([bin_ids, bin_ids + 1]) * w)
+    nonempty = edges[1] > edges[0]
+    starts, stops, bin_ids = edges[0][nonempty], edges[1][nonempty], bin_ids[nonempty]
     if not len(starts):
-        return [(_EMPTY, _EMPTY)] * len(values)
-    lo, hi = int(starts[0]), int(stops[-1])
-    bins = np.repeat(bin_ids, 4)
-    found = []
-    for series in values:
-        part = series[lo:hi]
-        low, high = bin_extremes(part, starts - lo, stops - lo, bool(np.isnan(part).any()))
-        per_bin = np.stack([starts, low + lo, high + lo, stops - 1], axis=1)
-        indices = np.sort(per_bin, axis=1).ravel()
-        new = np.r_[True, indices[1:] != indices[:-1]]
-        found.append((bins[new], indices[new]))
-    return found
+        return _EMPTY, np.zeros((len(values), 0), dtype=bool), _EMPTY
+    low, high = bin_extremes(values, starts, stops)
+    shape = (len(values), len(starts))
+    firsts, lasts = np.broadcast_to(starts, shape), np.broadcast_to(stops - 1, shape)
+    per_bin = np.stack([firsts, low, high, lasts], axis=2)
+    per_bin.sort(axis=2)
+    indices = per_bin.reshape(len(values), -1)
+    new = np.ones(indices.shape, dtype=bool)
+    np.not_equal(indices[:, 1:], indices[:, :-1], out=new[:, 1:])
+    rows, held = union_and_owners([row[mine] for row, mine in zip(indices, new, strict=True)])
+    return rows, held, bin_ids[np.searchsorted(stops, rows, side="right")]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feed.downsample import bin_extremes, sorted_union
+from feed.downsample import bin_extremes, union_and_owners
 from feed.frame import chart_frame, downsampled_frame
 from feed.grid_m4 import GridM4
 from feed.ring import RingBuffer
@@ -50,7 +50,8 @@ def test_bin_extremes_of_very_uneven_bins():
 
 def check_extremes(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> None:
     """``bin_extremes`` against a brute force, bin by bin."""
-    low, high = bin_extremes(values, starts, stops, bool(np.isnan(values).any()))
+    lows, highs = bin_extremes(values[None, :], starts, stops)
+    low, high = lows[0], highs[0]
     for k, (start, stop) in enumerate(zip(starts, stops, strict=True)):
         segment = values[start:stop]
         assert start <= low[k] < stop and start <= high[k] < stop
@@ -61,9 +62,10 @@ def check_extremes(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) ->
             assert values[high[k]] == np.nanmax(segment)
 
 
-def test_sorted_union_merges_sorted_arrays():
-    union = sorted_union([np.array([1, 4, 9]), np.array([2, 4, 10])])
+def test_union_and_owners_merges_sorted_arrays_and_says_who_holds_what():
+    union, held = union_and_owners([np.array([1, 4, 9]), np.array([2, 4, 10]), np.array([4])])
     np.testing.assert_array_equal(union, [1, 2, 4, 9, 10])
+    np.testing.assert_array_equal(held, [[1, 0, 1, 1, 0], [0, 1, 1, 0, 1], [0, 0, 1, 0, 0]])
 
 
 def full_ring(rows: int, series: int, seed: int = 0) -> RingBuffer:
@@ -91,7 +93,7 @@ def test_downsampled_frame_keeps_each_series_m4_and_nulls_the_rest():
     rows = np.searchsorted(ring.times, inner["t"].dt.epoch("ns").to_numpy())
     for i, name in enumerate(("A", "B", "C")):
         own = inner[name].is_not_null().to_numpy()
-        np.testing.assert_array_equal(rows[own], window.kept[i])
+        np.testing.assert_array_equal(rows[own], window.kept(i))
         np.testing.assert_array_equal(inner[name].to_numpy()[own], ring.values[i][rows[own]])
 
 

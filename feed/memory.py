@@ -19,7 +19,7 @@ ring holds in a fixed buffer.
   through its ``Relay`` operator, which keeps a lookup entry per row it has ever copied: on
   removal the entry is set to ``null``, never deleted. Streamlit replaces the whole dataset
   whenever its bytes change, so the table grew by one entry per row sent, for as long as the
-  page stays open: 111,400 entries, 2.9 MB, after 10 minutes at 100 points per series and 2
+  page stays open: 111,400 entries, 2.9 MB, after 9 minutes at 100 points per series and 2
   samples a second, and in proportion for more rows (M4 sends up to ``4 x width`` per
   series). :func:`page_spec` turns that parsing off: times arrive as epoch milliseconds,
   which Vega's time scale reads as they are.

@@ -41,7 +41,7 @@ def test_full_plan_warms_up_for_a_minute_or_a_tenth():
     assert bench_soak.full_plan(5, 0.2).warmup_s == 30.0
 
 
-TINY = bench_soak.Plan(duration_s=6.0, sample_s=2.0, warmup_s=2.0)
+TINY = bench_soak.Plan(duration_s=6.0, sample_s=2.0, warmup_s=2.0, floor_window_s=2.0)
 
 
 @pytest.mark.browser

@@ -35,7 +35,7 @@ FIRST_WINDOW = int_setting(os.environ, "FEED_WINDOW", 100, 1, MAX_WINDOW)
 @st.cache_resource
 def line_chart_spec(names: tuple[str, ...]) -> dict:
     """Compiled once per process: every tick reuses the same spec, so only data travels."""
-    return memory.page_spec(compile_line_chart(names))
+    return compile_line_chart(names)
 
 
 @st.cache_resource(max_entries=16)

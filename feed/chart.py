@@ -29,7 +29,8 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     The frame stays wide (``t`` plus one column per series) and Vega-Lite folds it, which
     sends half the bytes of a long frame. Null cells (rows another series needed, in a
     downsampled frame) are dropped; NaN breaks the line, so gaps show as gaps. Times are UTC
-    instants, drawn in the viewer's local time. The renderer and ARIA settings are fixed here
+    instants, drawn in the viewer's local time, and not parsed (parsing leaks in the page).
+    The renderer and ARIA settings are fixed here
     because Streamlit's frontend would otherwise flip them at 2,000 and 5,000 rows, re-creating
     the view.
     """
@@ -54,6 +55,11 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     with alt.theme.enable("none"):
         spec = chart.to_dict()
     spec.pop("$schema", None)  # the frontend pins its own Vega-Lite version
+    # No automatic parsing of the data: Vega-Lite would parse ``t`` with a formula before
+    # the fold, which makes Vega copy every row through a Relay operator that keeps one
+    # entry per row it ever copied, for the page's lifetime (feed/memory.py, "The page,
+    # Vega"). Times arrive as epoch milliseconds, which the time scale reads as they are.
+    spec["data"] = {**spec["data"], "format": {"parse": None}}
     spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
     spec.setdefault("config", {}).setdefault("mark", {})["aria"] = False
     return spec

@@ -21,8 +21,8 @@ ring holds in a fixed buffer.
   whenever its bytes change, so the table grew by one entry per row sent, for as long as the
   page stays open: 111,400 entries, 2.9 MB, after 9 minutes at 100 points per series and 2
   samples a second, and in proportion for more rows (M4 sends up to ``4 x width`` per
-  series). :func:`page_spec` turns that parsing off: times arrive as epoch milliseconds,
-  which Vega's time scale reads as they are.
+  series). ``feed.chart.compile_line_chart`` turns that parsing off: times arrive as epoch
+  milliseconds, which Vega's time scale reads as they are.
 - **The page, Streamlit.** Streamlit's frontend calls ``performance.mark`` on each change of
   its script-run state and ``performance.measure`` when a run ends, and never clears them;
   Chromium keeps user timing entries until the page clears them. Measured: 1.7 marks and 0.8
@@ -38,7 +38,6 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import streamlit as st
 
@@ -122,19 +121,6 @@ def collect_now_and_then() -> bool:
     Replaces Streamlit's ``gc.collect()`` after every run, which the project's config turns
     off, at a fraction of its cost (module docstring)."""
     return _COLLECTOR()
-
-
-def page_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """``spec`` with Vega-Lite's automatic parsing of the chart's dataset turned off (a copy).
-
-    Without it Vega keeps one lookup entry per row ever sent, for the page's lifetime (see
-    the module's docstring). The chart draws the same: times travel as UTC instants, which
-    Streamlit hands to Vega as epoch milliseconds, and the values are numbers already.
-    """
-    data = spec.get("data")
-    if not isinstance(data, dict) or "name" not in data:
-        raise ValueError(f"`spec` must have named data (`data.name`), got data={data!r}")
-    return {**spec, "data": {**data, "format": {**data.get("format", {}), "parse": None}}}
 
 
 def timings_script(every_s: float = 10.0) -> str:

@@ -15,7 +15,7 @@ from feed.chart import DATASET, compile_line_chart
 
 def test_chart_reads_the_named_dataset_and_folds_the_series():
     spec = compile_line_chart(("A", "B"))
-    assert spec["data"] == {"name": DATASET}
+    assert spec["data"] == {"name": DATASET, "format": {"parse": None}}  # parsing leaks
     assert spec["transform"] == [
         {"fold": ["A", "B"], "as": ["series", "value"]},
         {"filter": "datum.value !== null"},  # nulls pad downsampled rows; NaN stays a gap

@@ -3,7 +3,6 @@ and timing entries."""
 
 from __future__ import annotations
 
-import copy
 import gc
 import threading
 import weakref
@@ -18,7 +17,6 @@ from feed.memory import (
     STREAMLIT_TIMING_MARKS,
     STREAMLIT_TIMING_MEASURES,
     PeriodicCollector,
-    page_spec,
     timings_script,
 )
 
@@ -124,36 +122,20 @@ def derived_transforms(spec: dict) -> list[str]:
     return [t["type"] for t in derived["transform"]]
 
 
-def test_page_spec_turns_off_parsing_and_leaves_the_spec_as_it_was():
-    spec = compile_line_chart(("A", "B"))
-    before = copy.deepcopy(spec)
-    patched = page_spec(spec)
-    assert patched["data"] == {"name": spec["data"]["name"], "format": {"parse": None}}
-    assert spec == before
-    assert {k: v for k, v in patched.items() if k != "data"} == {
-        k: v for k, v in spec.items() if k != "data"
-    }
-
-
-def test_compiled_chart_copies_rows_before_the_fold_without_page_spec():
+def test_vega_lites_default_parsing_copies_rows_before_the_fold():
     # The leak's cause: a transform changing the rows before the fold (Vega then copies every
-    # row through a Relay that remembers it). If Vega-Lite stops doing this, page_spec can go.
-    assert derived_transforms(compile_line_chart(("A", "B")))[:2] == ["formula", "fold"]
+    # row through a Relay that remembers it). If Vega-Lite stops doing this, the chart's
+    # `"parse": None` can go.
+    spec = compile_line_chart(("A", "B"))
+    spec["data"] = {"name": spec["data"]["name"]}
+    assert derived_transforms(spec)[:2] == ["formula", "fold"]
 
 
 @pytest.mark.parametrize("names", [("A", "B"), ("temp.c", "x[0]")])
-def test_page_spec_compiles_to_a_chart_that_folds_first(names):
-    assert derived_transforms(page_spec(compile_line_chart(names)))[0] == "fold"
-
-
-def test_page_spec_keeps_other_format_settings():
-    spec = {"data": {"name": "ts", "format": {"type": "json"}}, "mark": "line"}
-    assert page_spec(spec)["data"]["format"] == {"type": "json", "parse": None}
-
-
-def test_page_spec_needs_named_data():
-    with pytest.raises(ValueError, match=r"`spec` must have named data \(`data.name`\), got"):
-        page_spec({"data": {"values": []}, "mark": "line"})
+def test_the_compiled_chart_folds_first(names):
+    spec = compile_line_chart(names)
+    assert spec["data"]["format"] == {"parse": None}
+    assert derived_transforms(spec)[0] == "fold"
 
 
 def test_timings_script_clears_streamlit_entries_by_name_every_interval():

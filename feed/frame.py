@@ -6,8 +6,6 @@ window of their own length.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -32,36 +30,22 @@ def window_frame(ring: RingBuffer, names: tuple[str, ...], last: int | None = No
     return pl.DataFrame(columns)
 
 
-@dataclass(frozen=True)
-class DownsampledColumns:
-    """A downsampled window as NumPy columns, before it becomes a frame or Arrow bytes.
-
-    ``times``: int64 ns since the epoch (UTC); ``cells``: shape ``(series, rows)``;
-    ``missing``: where a cell is not its series' own M4 sample (null in a frame).
-    """
-
-    names: tuple[str, ...]
-    times: npt.NDArray[np.int64]
-    cells: npt.NDArray[np.float64]
-    missing: npt.NDArray[np.bool_]
-
-
-def downsampled_columns(
+def downsampled_frame(
     ring: RingBuffer,
     names: tuple[str, ...],
     columns: int,
     last: int | None = None,
     grid: GridM4 | None = None,
-) -> DownsampledColumns:
-    """The newest ``last`` samples M4-downsampled to ``columns`` pixel columns, as columns.
+) -> pl.DataFrame:
+    """The newest ``last`` samples M4-downsampled to ``columns`` pixel columns, wide.
 
     Columns are the bins of ``grid`` (a ``GridM4``: pass the same one tick after tick and
     only the bins that changed are computed; default: a new one). Each series keeps its own
     M4 points, at most four per column. The rows are the union of every series' points; a
-    series' cells at rows that are not its own are missing (null in a frame; not NaN, which
-    marks a gap), and the chart drops them. Two more rows, first and last, pin the chart's
-    time axis to the grid (``GridWindow.domain``): the first series is NaN there (no point,
-    but the axis spans them), the others missing. Copies only the rows it keeps.
+    series' cells at rows that are not its own are null (not NaN, which marks a gap), and the
+    chart drops them. Two more rows, first and last, pin the chart's time axis to the grid
+    (``GridWindow.domain``): the first series is NaN there (no point, but the axis spans
+    them), the others null. Copies only the rows it keeps.
     """
     times, values = _newest(ring, names, last)
     grid = GridM4(columns) if grid is None else grid
@@ -76,21 +60,8 @@ def downsampled_columns(
     missing = np.ones(cells.shape, dtype=bool)
     missing[:, 1:-1] = ~held
     missing[0, 0] = missing[0, -1] = False
-    return DownsampledColumns(names, edged_times, cells, missing)
-
-
-def downsampled_frame(
-    ring: RingBuffer,
-    names: tuple[str, ...],
-    columns: int,
-    last: int | None = None,
-    grid: GridM4 | None = None,
-) -> pl.DataFrame:
-    """``downsampled_columns`` as a wide Polars frame: ``t`` (Datetime ns, UTC) and one
-    column per series, null where a cell is missing."""
-    data = downsampled_columns(ring, names, columns, last, grid)
-    frame = [pl.Series(TIME_COLUMN, data.times).cast(UTC_NS)]
-    for name, series, gaps in zip(names, data.cells, data.missing, strict=True):
+    frame = [pl.Series(TIME_COLUMN, edged_times).cast(UTC_NS)]
+    for name, series, gaps in zip(names, cells, missing, strict=True):
         frame.append(pl.Series(name, np.ma.masked_array(series, gaps) if gaps.any() else series))
     return pl.DataFrame(frame)
 

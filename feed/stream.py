@@ -17,13 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from feed.frame import chart_frame, downsampled_columns, window_frame
+from feed.frame import chart_frame, window_frame
 from feed.grid_m4 import GridM4
 from feed.poller import Poller
 from feed.ring import RingBuffer
 from feed.sources import Source
 from feed.validate import clean_batch
-from feed.wire import columns_ipc, frame_ipc
 
 
 @dataclass(frozen=True)
@@ -136,19 +135,14 @@ class Feed:
         return chart_frame(self.ring, self.names, columns, last, self._grid(columns, last))
 
     def chart_data(self, columns: int, last: int | None = None) -> ChartData:
-        """A consistent snapshot of the window for the chart, serialised under the lock:
-        what ``chart_frame`` holds, as Arrow IPC bytes (``feed.wire``)."""
+        """A consistent snapshot of the window for the chart, serialised under the lock."""
         with self._window_lock:
+            frame = chart_frame(self.ring, self.names, columns, last, self._grid(columns, last))
+            buffer = io.BytesIO()
+            frame.write_ipc_stream(buffer, compat_level=pl.CompatLevel.oldest())
+            points = sum(len(column) - column.null_count() for column in frame.get_columns()[1:])
             window = len(self.ring) if last is None else min(last, len(self.ring))
-            if window <= 4 * columns:
-                frame = window_frame(self.ring, self.names, last)
-                arrow, rows, points = frame_ipc(frame), frame.height, frame.height * len(self.names)
-            else:
-                data = downsampled_columns(
-                    self.ring, self.names, columns, last, self._grid(columns, last)
-                )
-                arrow, rows, points = columns_ipc(data), len(data.times), int((~data.missing).sum())
-        return ChartData(arrow, rows, points, window, len(self.names))
+        return ChartData(buffer.getvalue(), frame.height, points, window, len(self.names))
 
     def export(self, file_format: str, last: int | None = None) -> bytes:
         """The newest ``last`` samples, every one of them, as a CSV or Parquet file.

@@ -177,10 +177,9 @@ def test_columns_must_be_an_integer_of_at_least_three(columns):
 def test_feed_remembers_one_grid_per_width_and_window_and_forgets_on_reconfigure():
     feed = Feed(SyntheticSource(sample_interval=0.01, seed=1), capacity=10_000)
     feed.update(now=EPOCH)  # 60 s of backfill: 6,000 samples
-    widths = range(10, 10 * (GRIDS_KEPT + 4), 10)  # all narrow enough to downsample 5,000
-    for columns in widths:
+    for columns in range(100, 100 + 100 * (GRIDS_KEPT + 3), 100):
         feed.chart_data(columns, last=5_000)
     assert len(feed._grids) == GRIDS_KEPT
-    assert (widths[0], 5_000) not in feed._grids and (widths[-1], 5_000) in feed._grids
+    assert (100, 5_000) not in feed._grids and (100 * (GRIDS_KEPT + 3), 5_000) in feed._grids
     feed.reconfigure(capacity=8_000)
     assert feed._grids == {}

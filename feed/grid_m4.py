@@ -26,9 +26,11 @@ import numpy.typing as npt
 from feed.downsample import Indices, bin_extremes, union_and_owners
 
 SLACK = 0.01
-"""Extra bin width, as a fraction, when a width is chosen: the axis shows up to this much
-empty time (8 px at 800 columns) before the oldest sample, and the span may grow this much
-before the grid, and the samples remembered on it, are thrown away."""
+"""Headroom of the bin width, as a fraction: a width is chosen ``SLACK / 2`` wider than the
+narrowest that fits and kept while it is at most ``SLACK`` wider, so the window's span may
+grow or shrink by about half a percent before the grid, and what is remembered on it, is
+thrown away. The axis shows up to this much empty time (8 px at 800 columns), plus a column
+or two, before the oldest sample."""
 MIN_COLUMNS = 3
 """Fewest columns a grid can have: the window fits in ``columns - 1`` bins, and a bin is
 kept free so that the oldest sample never falls off the axis."""

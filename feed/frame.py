@@ -50,15 +50,16 @@ def downsampled_frame(
     times, values = _newest(ring, names, last)
     grid = GridM4(columns) if grid is None else grid
     window = grid.update(times, values, ring.written - len(times))
-    rows, held = window.rows, window.held
-    # The axis rows take the first and last kept samples' places, then get their own cells.
-    taken = np.concatenate([rows[:1], rows, rows[-1:]])
-    edged_times = times[taken]
+    # Two more rows, first and last, for the axis.
+    size = len(window.rows) + 2
+    edged_times = np.empty(size, dtype=np.int64)
+    edged_times[1:-1] = window.times
     edged_times[0], edged_times[-1] = window.domain
-    cells = np.stack([series[taken] for series in values])  # row by row: 3x faster here
-    cells[0, 0] = cells[0, -1] = np.nan
+    cells = np.empty((len(values), size))
+    cells[:, 1:-1] = window.cells
+    cells[:, 0] = cells[:, -1] = np.nan
     missing = np.ones(cells.shape, dtype=bool)
-    missing[:, 1:-1] = ~held
+    missing[:, 1:-1] = ~window.held
     missing[0, 0] = missing[0, -1] = False
     frame = [pl.Series(TIME_COLUMN, edged_times).cast(UTC_NS)]
     for name, series, gaps in zip(names, cells, missing, strict=True):

@@ -44,12 +44,15 @@ class GridWindow:
     pixel columns.
 
     ``rows``: sorted indices into the window of every sample some series keeps (each bin's
-    first, last, min and max, per series). ``held[i, j]``: whether series ``i`` keeps
-    ``rows[j]``. ``domain``: ``(start, stop)`` ns, ``columns`` bins ending where the newest
-    sample's bin ends; every sample lies strictly inside it.
+    first, last, min and max, per series); ``times`` and ``cells`` (shape ``(series, rows)``):
+    those samples' times and values. ``held[i, j]``: whether series ``i`` keeps ``rows[j]``.
+    ``domain``: ``(start, stop)`` ns, ``columns`` bins ending where the newest sample's bin
+    ends; every sample lies strictly inside it.
     """
 
     rows: Indices
+    times: npt.NDArray[np.int64]
+    cells: npt.NDArray[np.float64]
     held: npt.NDArray[np.bool_]
     domain: tuple[int, int]
 
@@ -89,16 +92,23 @@ class GridM4:
         # The oldest bin (it loses samples) and every bin not remembered, in one pass.
         fresh_from = max(self._remembered_to, first_bin + 1)
         rows, held, bins = _bin_m4(times, values, w, np.r_[first_bin, fresh_from : last_bin + 1])
+        # The remembered samples' values too: gathering them from all over a big ring each
+        # tick would cost a cache miss per sample.
+        fresh_times, cells = times[rows], np.stack([series[rows] for series in values])
         cut = np.searchsorted(self._bins, first_bin, side="right")  # bins gone or re-done
-        oldest = np.searchsorted(bins, first_bin, side="right")
+        old = np.searchsorted(bins, first_bin, side="right")
         window = GridWindow(
-            np.concatenate([rows[:oldest], self._seqs[cut:] - first_seq, rows[oldest:]]),
-            np.concatenate([held[:, :oldest], self._held[:, cut:], held[:, oldest:]], axis=1),
+            np.concatenate([rows[:old], self._seqs[cut:] - first_seq, rows[old:]]),
+            np.concatenate([fresh_times[:old], self._times[cut:], fresh_times[old:]]),
+            np.concatenate([cells[:, :old], self._cells[:, cut:], cells[:, old:]], axis=1),
+            np.concatenate([held[:, :old], self._held[:, cut:], held[:, old:]], axis=1),
             ((last_bin + 1 - self.columns) * w, (last_bin + 1) * w),
         )
         finished = (bins > first_bin) & (bins < last_bin)
         self._bins = np.concatenate([self._bins[cut:], bins[finished]])
         self._seqs = np.concatenate([self._seqs[cut:], rows[finished] + first_seq])
+        self._times = np.concatenate([self._times[cut:], fresh_times[finished]])
+        self._cells = np.concatenate([self._cells[:, cut:], cells[:, finished]], axis=1)
         self._held = np.concatenate([self._held[:, cut:], held[:, finished]], axis=1)
         self._remembered_to = last_bin
         self._seen_to = first_seq + len(times)
@@ -124,6 +134,8 @@ class GridM4:
         """Drop every remembered bin."""
         self._bins = _EMPTY  # the bin of each remembered sample
         self._seqs = _EMPTY  # each remembered sample's number
+        self._times = _EMPTY  # its time
+        self._cells = np.zeros((series, 0))  # its values
         self._held = np.zeros((series, 0), dtype=bool)  # which series keep it
         self._remembered_to = -(2**62)  # bins before this one are remembered
         self._seen_to = 0

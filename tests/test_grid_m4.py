@@ -88,6 +88,8 @@ def test_remembered_bins_equal_a_fresh_pass_and_the_brute_force(
         expected = fresh_pass(grid, times, values, first_seq)
         np.testing.assert_array_equal(window.rows, expected.rows)
         np.testing.assert_array_equal(window.held, expected.held)
+        np.testing.assert_array_equal(window.times, times[window.rows])  # remembered values
+        np.testing.assert_array_equal(window.cells, values[:, window.rows])  # NaN equal NaN
         assert window.domain == expected.domain
         check_grid_m4(times, values, columns, grid.bin_ns, window)
 

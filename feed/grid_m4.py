@@ -93,23 +93,28 @@ class GridM4:
         fresh_from = max(self._remembered_to, first_bin + 1)
         rows, held, bins = _bin_m4(times, values, w, np.r_[first_bin, fresh_from : last_bin + 1])
         # The remembered samples' values too: gathering them from all over a big ring each
-        # tick would cost a cache miss per sample.
-        fresh_times, cells = times[rows], np.stack([series[rows] for series in values])
+        # tick would cost a cache miss per sample. Each is spliced and kept the same way.
+        fresh = (rows + first_seq, times[rows], np.stack([series[rows] for series in values]), held)
         cut = np.searchsorted(self._bins, first_bin, side="right")  # bins gone or re-done
-        old = np.searchsorted(bins, first_bin, side="right")
+        kept = [part[..., cut:] for part in (self._seqs, self._times, self._cells, self._held)]
+        old = np.searchsorted(bins, first_bin, side="right")  # the oldest bin's samples
+        seqs, when, cells, owners = (
+            np.concatenate([new[..., :old], remembered, new[..., old:]], axis=-1)
+            for new, remembered in zip(fresh, kept, strict=True)
+        )
         window = GridWindow(
-            np.concatenate([rows[:old], self._seqs[cut:] - first_seq, rows[old:]]),
-            np.concatenate([fresh_times[:old], self._times[cut:], fresh_times[old:]]),
-            np.concatenate([cells[:, :old], self._cells[:, cut:], cells[:, old:]], axis=1),
-            np.concatenate([held[:, :old], self._held[:, cut:], held[:, old:]], axis=1),
+            seqs - first_seq,
+            when,
+            cells,
+            owners,
             ((last_bin + 1 - self.columns) * w, (last_bin + 1) * w),
         )
         finished = (bins > first_bin) & (bins < last_bin)
         self._bins = np.concatenate([self._bins[cut:], bins[finished]])
-        self._seqs = np.concatenate([self._seqs[cut:], rows[finished] + first_seq])
-        self._times = np.concatenate([self._times[cut:], fresh_times[finished]])
-        self._cells = np.concatenate([self._cells[:, cut:], cells[:, finished]], axis=1)
-        self._held = np.concatenate([self._held[:, cut:], held[:, finished]], axis=1)
+        self._seqs, self._times, self._cells, self._held = (
+            np.concatenate([remembered, new[..., finished]], axis=-1)
+            for new, remembered in zip(fresh, kept, strict=True)
+        )
         self._remembered_to = last_bin
         self._seen_to = first_seq + len(times)
         return window

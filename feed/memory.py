@@ -65,6 +65,13 @@ if (!window.__feedClearsTimings) {
 </script>"""
 
 
+def _positive_seconds(every_s: object) -> float:
+    """``every_s`` as a float, if it is a positive, finite number; else the error naming it."""
+    if not (isinstance(every_s, int | float) and math.isfinite(every_s) and every_s > 0):
+        raise ValueError(f"`every_s` must be a positive number of seconds, got {every_s!r}")
+    return float(every_s)
+
+
 class PeriodicCollector:
     """A full garbage collection at most every ``every_s`` seconds, called from the tick.
 
@@ -84,9 +91,7 @@ class PeriodicCollector:
         collect: Callable[[], int] = gc.collect,
         freeze: Callable[[], None] = gc.freeze,
     ) -> None:
-        if not (isinstance(every_s, int | float) and math.isfinite(every_s) and every_s > 0):
-            raise ValueError(f"`every_s` must be a positive number of seconds, got {every_s!r}")
-        self.every_s = float(every_s)
+        self.every_s = _positive_seconds(every_s)
         self._clock, self._collect, self._freeze = clock, collect, freeze
         self._lock = threading.Lock()
         self._last: float | None = None
@@ -126,8 +131,7 @@ def collect_now_and_then() -> bool:
 def timings_script(every_s: float = 10.0) -> str:
     """The page script behind :func:`keep_page_timings_bounded`: once per page (a second copy
     does nothing), clear Streamlit's timing entries every ``every_s`` seconds."""
-    if not every_s > 0:
-        raise ValueError(f"`every_s` must be a positive number of seconds, got {every_s!r}")
+    every_s = _positive_seconds(every_s)
     return (
         _CLEAR_TIMINGS_JS.replace("MARKS", _js_list(STREAMLIT_TIMING_MARKS))
         .replace("MEASURES", _js_list(STREAMLIT_TIMING_MEASURES))

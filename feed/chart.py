@@ -30,9 +30,8 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     sends half the bytes of a long frame. Null cells (rows another series needed, in a
     downsampled frame) are dropped; NaN breaks the line, so gaps show as gaps. Times are UTC
     instants, drawn in the viewer's local time, and not parsed (parsing leaks in the page).
-    The renderer and ARIA settings are fixed here
-    because Streamlit's frontend would otherwise flip them at 2,000 and 5,000 rows, re-creating
-    the view.
+    The renderer and ARIA settings are fixed here because Streamlit's frontend would otherwise
+    flip them at 2,000 and 5,000 rows, re-creating the view.
     """
     if any("\\" in name for name in names):
         raise ValueError(f"`names` must not contain a backslash, got {names!r}")

@@ -40,9 +40,8 @@ from typing import Any
 
 import psutil
 
-from benchmarks import charts, machine, ws_client
+from benchmarks import machine, report, ws_client
 from benchmarks.bench_e2e import GC_ON, process_cpu_seconds
-from benchmarks.report import finite
 from benchmarks.server import PROJECT, shown, streamlit_server
 from benchmarks.stats import ratio, summary
 
@@ -489,13 +488,10 @@ CHART_STEM = "load"
 
 def write(results: dict[str, Any], out: Path) -> list[Path]:
     """``load.json``, the chart and ``LOAD.md`` in ``out``; the files written."""
-    out.mkdir(parents=True, exist_ok=True)
-    json_path = out / JSON_NAME
-    json_path.write_text(json.dumps(finite(results), indent=1) + "\n")
-    chart = charts.save(achieved_chart(results), out / CHART_STEM)
-    report = out / REPORT_NAME
-    report.write_text(markdown(results, chart))
-    return [json_path, chart, report]
+    chart = achieved_chart(results)
+    return report.write_with_chart(
+        results, out, (JSON_NAME, CHART_STEM, REPORT_NAME), chart, markdown
+    )
 
 
 def achieved_chart(results: dict[str, Any]) -> Any:

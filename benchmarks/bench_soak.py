@@ -33,7 +33,7 @@ from typing import Any
 
 import psutil
 
-from benchmarks import charts, machine
+from benchmarks import charts, machine, report
 from benchmarks.bench_e2e import (
     APPS,
     CONFIGS,
@@ -42,7 +42,7 @@ from benchmarks.bench_e2e import (
     FrameLog,
     process_cpu_seconds,
 )
-from benchmarks.report import _table, finite, ms
+from benchmarks.report import _table, ms
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, PROJECT, streamlit_server
 
 RESULTS = PROJECT / "benchmarks" / "results"
@@ -294,13 +294,10 @@ def summarize(session: Session, config: Any, plan: Plan, page_errors: int) -> di
 
 def write(results: dict[str, Any], out: Path) -> list[Path]:
     """``soak.json``, the chart and ``SOAK.md`` in ``out``; the files written."""
-    out.mkdir(parents=True, exist_ok=True)
-    json_path = out / JSON_NAME
-    json_path.write_text(json.dumps(finite(results), indent=1) + "\n")
-    chart = charts.save(charts.soak_chart(results["configs"]), out / CHART_STEM)
-    report = out / REPORT_NAME
-    report.write_text(markdown(results, chart))
-    return [json_path, chart, report]
+    names = (JSON_NAME, CHART_STEM, REPORT_NAME)
+    return report.write_with_chart(
+        results, out, names, charts.soak_chart(results["configs"]), markdown
+    )
 
 
 def _mb(value: float | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,36 @@ REPORT_NAME = "REPORT.md"
 
 def write(results: dict[str, Any], out: Path) -> list[Path]:
     """Write the JSON, the charts and the Markdown report into ``out``; the files written."""
-    out.mkdir(parents=True, exist_ok=True)
-    json_path = out / JSON_NAME
-    json_path.write_text(json.dumps(finite(results), indent=1) + "\n")
+    json_path = write_json(results, out / JSON_NAME)
     chart_files = _write_charts(results, out)
     report_path = out / REPORT_NAME
     report_path.write_text(markdown(results, chart_files))
     return [json_path, *chart_files.values(), report_path]
+
+
+def write_json(results: dict[str, Any], path: Path) -> Path:
+    """``results`` as JSON at ``path`` (its folder made if need be), non-finite numbers as
+    null; the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(finite(results), indent=1) + "\n")
+    return path
+
+
+def write_with_chart(
+    results: dict[str, Any],
+    out: Path,
+    names: tuple[str, str, str],
+    chart: Any,
+    markdown: Callable[[dict[str, Any], Path], str],
+) -> list[Path]:
+    """A benchmark's JSON, its one chart and its Markdown report (which shows the chart) in
+    ``out``, named ``names`` (JSON file, chart stem, report file); the files written."""
+    json_name, chart_stem, report_name = names
+    json_path = write_json(results, out / json_name)
+    chart_path = charts.save(chart, out / chart_stem)
+    report = out / report_name
+    report.write_text(markdown(results, chart_path))
+    return [json_path, chart_path, report]
 
 
 def load(out: Path) -> dict[str, Any] | None:

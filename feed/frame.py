@@ -63,7 +63,7 @@ def downsampled_frame(
     missing[0, 0] = missing[0, -1] = False
     frame = [pl.Series(TIME_COLUMN, edged_times).cast(UTC_NS)]
     for name, series, gaps in zip(names, cells, missing, strict=True):
-        frame.append(pl.Series(name, np.ma.masked_array(series, gaps) if gaps.any() else series))
+        frame.append(pl.Series(name, series).set(pl.Series(gaps), None))
     return pl.DataFrame(frame)
 
 

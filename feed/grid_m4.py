@@ -91,16 +91,18 @@ class GridM4:
             self._forget(len(values))
         # The oldest bin (it loses samples) and every bin not remembered, in one pass.
         fresh_from = max(self._remembered_to, first_bin + 1)
-        rows, held, bins = _bin_m4(times, values, w, np.r_[first_bin, fresh_from : last_bin + 1])
-        # The remembered samples' values too: gathering them from all over a big ring each
-        # tick would cost a cache miss per sample. Each is spliced and kept the same way.
-        fresh = (rows + first_seq, times[rows], np.stack([series[rows] for series in values]), held)
+        bin_ids = np.arange(fresh_from - 1, last_bin + 1)
+        bin_ids[0] = first_bin
+        rows, held, bins = _bin_m4(times, values, w, bin_ids)
+        # The window: the oldest bin's samples, the remembered ones still in it, the fresh
+        # ones. The remembered samples' values travel too: gathering them from all over a
+        # big ring each tick would cost a cache miss per sample.
+        fresh = (rows + first_seq, times[rows], values[:, rows], held)
         cut = np.searchsorted(self._bins, first_bin, side="right")  # bins gone or re-done
-        kept = [part[..., cut:] for part in (self._seqs, self._times, self._cells, self._held)]
         old = np.searchsorted(bins, first_bin, side="right")  # the oldest bin's samples
         seqs, when, cells, owners = (
-            np.concatenate([new[..., :old], remembered, new[..., old:]], axis=-1)
-            for new, remembered in zip(fresh, kept, strict=True)
+            _read_only(np.concatenate([new[..., :old], remembered[..., cut:], new[..., old:]], -1))
+            for new, remembered in zip(fresh, self._window(), strict=True)
         )
         window = GridWindow(
             seqs - first_seq,
@@ -109,15 +111,21 @@ class GridM4:
             owners,
             ((last_bin + 1 - self.columns) * w, (last_bin + 1) * w),
         )
-        finished = (bins > first_bin) & (bins < last_bin)
-        self._bins = np.concatenate([self._bins[cut:], bins[finished]])
+        # Remembered from now on: every bin after the oldest and before the newest, which is
+        # one stretch of the window (views of it, not copies).
+        finished = bins[old:] < last_bin
+        self._bins = np.concatenate([self._bins[cut:], bins[old:][finished]])
+        keep = slice(old, old + len(self._bins))
         self._seqs, self._times, self._cells, self._held = (
-            np.concatenate([remembered, new[..., finished]], axis=-1)
-            for new, remembered in zip(fresh, kept, strict=True)
+            part[..., keep] for part in (seqs, when, cells, owners)
         )
         self._remembered_to = last_bin
         self._seen_to = first_seq + len(times)
         return window
+
+    def _window(self) -> tuple[npt.NDArray, ...]:
+        """The remembered samples' numbers, times, values and owners."""
+        return self._seqs, self._times, self._cells, self._held
 
     def _fit_grid(self, span: int) -> None:
         """Keep the bin width while the window fits in ``columns - 1`` bins with at most
@@ -144,6 +152,12 @@ class GridM4:
         self._held = np.zeros((series, 0), dtype=bool)  # which series keep it
         self._remembered_to = -(2**62)  # bins before this one are remembered
         self._seen_to = 0
+
+
+def _read_only(array: npt.NDArray) -> npt.NDArray:
+    """``array``, made read-only: the grid remembers views of what it hands out."""
+    array.flags.writeable = False
+    return array
 
 
 def _bin_m4(

@@ -138,6 +138,22 @@ def test_a_tick_computes_only_the_bins_that_changed(monkeypatch):
     assert grid.bin_ns == width  # a full window keeps its grid
 
 
+def test_what_a_tick_hands_out_cannot_change_what_the_grid_remembers():
+    rng = np.random.default_rng(5)
+    ring, grid = RingBuffer(5_000, 1), GridM4(50)
+    ticks = stream(ring, [5_000] + [10] * 3, rng)
+    next(ticks)
+    window = grid.update(ring.times, ring.values, 0)
+    for part in (window.times, window.cells, window.held):
+        with pytest.raises(ValueError, match="read-only"):
+            part[..., 1] = 0
+    for _ in ticks:
+        window = grid.update(ring.times, ring.values, ring.written - len(ring))
+    expected = fresh_pass(grid, ring.times, ring.values, ring.written - len(ring))
+    np.testing.assert_array_equal(window.kept(0), expected.kept(0))
+    np.testing.assert_array_equal(window.cells, expected.cells)
+
+
 def test_a_new_ring_is_not_mistaken_for_the_old_one():
     rng = np.random.default_rng(2)
     old, grid = RingBuffer(5_000, 1), GridM4(50)

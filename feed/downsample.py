@@ -37,6 +37,11 @@ def union_and_owners(arrays: list[Indices]) -> tuple[Indices, npt.NDArray[np.boo
     return ordered[first], held
 
 
+FEW_BINS = 8
+"""Up to this many bins, ``bin_extremes`` reads each bin as a slice: cheaper than gathering
+them (a live window's tick recomputes two or three)."""
+
+
 def bin_extremes(
     values: npt.NDArray[np.float64], starts: Indices, stops: Indices
 ) -> tuple[Indices, Indices]:
@@ -44,15 +49,14 @@ def bin_extremes(
     gives its first sample): shape ``(series, bins)`` each, for ``values`` of shape
     ``(series, samples)``; bin ``k`` is ``[starts[k], stops[k])``, never empty.
 
-    Gathers the bins into the rows of one array, so a few NumPy calls do every bin of every
-    series; bins too uneven for that (one far longer than the rest) go one by one.
+    Many bins are gathered into the rows of one array, so a few NumPy calls do every bin of
+    every series; a few bins, or bins too uneven to gather (one far longer than the rest),
+    are read one by one.
     """
-    lengths = stops - starts
-    longest = int(lengths.max())
-    if longest * len(starts) > 4 * int(lengths.sum()) + 65_536:
-        pairs = [_loop_extremes(series, starts, stops) for series in values]
-        return np.array([low for low, _ in pairs]), np.array([high for _, high in pairs])
+    if len(starts) <= FEW_BINS or _too_uneven(starts, stops):
+        return _sliced_extremes(values, starts, stops)
     # Row k holds bin k, padded by repeating its last sample (harmless for min and max).
+    longest = int((stops - starts).max())
     index = np.minimum(starts[:, None] + np.arange(longest), (stops - 1)[:, None])
     rows = values[:, index]
     nan = np.isnan(rows)
@@ -64,14 +68,32 @@ def bin_extremes(
     return index[picks, low.argmin(axis=2)], index[picks, high.argmax(axis=2)]
 
 
-def _loop_extremes(
+def _too_uneven(starts: Indices, stops: Indices) -> bool:
+    """Whether gathering the bins, each padded to the longest, would copy far more than
+    they hold."""
+    lengths = stops - starts
+    return int(lengths.max()) * len(starts) > 4 * int(lengths.sum()) + 65_536
+
+
+def _sliced_extremes(
     values: npt.NDArray[np.float64], starts: Indices, stops: Indices
 ) -> tuple[Indices, Indices]:
-    """Bin-by-bin extreme indices (NaN ignored); for bins too uneven to gather."""
-    low, high = starts.copy(), starts.copy()  # an all-NaN bin keeps just its first sample
+    """``bin_extremes`` bin by bin, every series at once; a series with NaN in a bin is
+    done on its own (NumPy's argmin and argmax point at the first NaN, which gives it away)."""
+    low = np.empty((len(values), len(starts)), dtype=np.int64)
+    high = np.empty_like(low)
+    series = np.arange(len(values))
     for k, (start, stop) in enumerate(zip(starts.tolist(), stops.tolist(), strict=True)):
-        segment = values[start:stop]
-        if not np.isnan(segment).all():
-            low[k] = start + int(np.nanargmin(segment))
-            high[k] = start + int(np.nanargmax(segment))
-    return low, high
+        segment = values[:, start:stop]
+        low[:, k], high[:, k] = segment.argmin(axis=1), segment.argmax(axis=1)
+        for i in np.flatnonzero(np.isnan(segment[series, low[:, k]])).tolist():
+            low[i, k], high[i, k] = _nan_ignoring_extremes(segment[i])
+    return low + starts, high + starts
+
+
+def _nan_ignoring_extremes(segment: npt.NDArray[np.float64]) -> tuple[int, int]:
+    """Indices of ``segment``'s minimum and maximum, NaN ignored; 0 for both if all NaN
+    (the bin keeps just its first sample)."""
+    if np.isnan(segment).all():
+        return 0, 0
+    return int(np.nanargmin(segment)), int(np.nanargmax(segment))

@@ -24,16 +24,19 @@ def regular(n: int) -> np.ndarray:
 @settings(max_examples=100, deadline=None)
 @given(
     lengths=st.lists(st.integers(min_value=1, max_value=300), min_size=1, max_size=40),
+    series=st.integers(min_value=1, max_value=3),
     nan_share=st.sampled_from([0.0, 0.3, 1.0]),
     seed=st.integers(min_value=0, max_value=2**32 - 1),
 )
-def test_bin_extremes_against_brute_force(lengths, nan_share, seed):
-    """Even and very uneven bins (the bin-by-bin path), NaN runs, all-NaN bins."""
+def test_bin_extremes_against_brute_force(lengths, series, nan_share, seed):
+    """A few bins (read one by one) and many (gathered), NaN runs, all-NaN bins, and series
+    with NaN beside series without."""
     rng = np.random.default_rng(seed)
     stops = np.cumsum(lengths)
     starts = np.r_[0, stops[:-1]]
-    values = rng.choice([-1.0, 0.0, 2.5], stops[-1]) if seed % 2 else rng.normal(size=stops[-1])
-    values[rng.random(stops[-1]) < nan_share] = np.nan
+    shape = (series, stops[-1])
+    values = rng.choice([-1.0, 0.0, 2.5], shape) if seed % 2 else rng.normal(size=shape)
+    values[0, rng.random(stops[-1]) < nan_share] = np.nan  # the others keep every value
     check_extremes(values, starts, stops)
 
 
@@ -45,21 +48,22 @@ def test_bin_extremes_of_very_uneven_bins():
     values = np.random.default_rng(5).standard_normal(stops[-1])
     values[1_000:9_000] = np.nan
     values[70_100:70_110] = np.nan
-    check_extremes(values, np.r_[0, stops[:-1]], stops)
+    check_extremes(values[None, :], np.r_[0, stops[:-1]], stops)
 
 
 def check_extremes(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> None:
-    """``bin_extremes`` against a brute force, bin by bin."""
-    lows, highs = bin_extremes(values[None, :], starts, stops)
-    low, high = lows[0], highs[0]
-    for k, (start, stop) in enumerate(zip(starts, stops, strict=True)):
-        segment = values[start:stop]
-        assert start <= low[k] < stop and start <= high[k] < stop
-        if np.isnan(segment).all():
-            assert np.isnan(values[low[k]]) and np.isnan(values[high[k]])
-        else:
-            assert values[low[k]] == np.nanmin(segment)
-            assert values[high[k]] == np.nanmax(segment)
+    """``bin_extremes`` against a brute force, bin by bin, for ``values`` (series, samples)."""
+    lows, highs = bin_extremes(values, starts, stops)
+    assert lows.shape == highs.shape == (len(values), len(starts))
+    for series, low, high in zip(values, lows, highs, strict=True):
+        for k, (start, stop) in enumerate(zip(starts, stops, strict=True)):
+            segment = series[start:stop]
+            assert start <= low[k] < stop and start <= high[k] < stop
+            if np.isnan(segment).all():
+                assert low[k] == high[k] == start
+            else:
+                assert series[low[k]] == np.nanmin(segment)
+                assert series[high[k]] == np.nanmax(segment)
 
 
 def test_union_and_owners_merges_sorted_arrays_and_says_who_holds_what():

@@ -17,23 +17,23 @@ import numpy.typing as npt
 Indices = npt.NDArray[np.int64]
 
 
-def union_and_owners(arrays: list[Indices]) -> tuple[Indices, npt.NDArray[np.bool_]]:
-    """The sorted distinct values of several sorted index arrays, and which array holds
-    each: ``held[i, j]`` is whether ``arrays[i]`` contains ``union[j]``.
+def union_and_owners(indices: Indices) -> tuple[Indices, npt.NDArray[np.bool_]]:
+    """The sorted distinct values of the rows of ``indices`` (each row sorted, repeats
+    allowed), and which rows hold each: ``held[i, j]`` is whether row ``i`` holds
+    ``union[j]``.
 
-    A stable sort merges sorted runs in linear time; ``np.unique`` and a search per array
-    are several times slower here.
+    A stable sort merges sorted runs in linear time; ``np.unique`` and a search per row are
+    several times slower here.
     """
-    merged = np.concatenate(arrays)
+    merged = indices.ravel()
     order = np.argsort(merged, kind="stable")
     ordered = merged[order]
     first = np.empty(len(ordered), dtype=bool)
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     position = np.cumsum(first) - 1
-    owner = np.searchsorted(np.cumsum([len(a) for a in arrays]), order, side="right")
-    held = np.zeros((len(arrays), int(position[-1]) + 1 if len(position) else 0), dtype=bool)
-    held[owner, position] = True
+    held = np.zeros((len(indices), int(position[-1]) + 1 if len(position) else 0), dtype=bool)
+    held[order // max(indices.shape[1], 1), position] = True
     return ordered[first], held
 
 

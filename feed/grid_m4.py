@@ -172,12 +172,9 @@ def _bin_m4(
     if not len(starts):
         return _EMPTY, np.zeros((len(values), 0), dtype=bool), _EMPTY
     low, high = bin_extremes(values, starts, stops)
-    shape = (len(values), len(starts))
+    shape = low.shape
     firsts, lasts = np.broadcast_to(starts, shape), np.broadcast_to(stops - 1, shape)
     per_bin = np.stack([firsts, low, high, lasts], axis=2)
     per_bin.sort(axis=2)
-    indices = per_bin.reshape(len(values), -1)
-    new = np.ones(indices.shape, dtype=bool)
-    np.not_equal(indices[:, 1:], indices[:, :-1], out=new[:, 1:])
-    rows, held = union_and_owners([row[mine] for row, mine in zip(indices, new, strict=True)])
+    rows, held = union_and_owners(per_bin.reshape(len(values), -1))
     return rows, held, bin_ids[np.searchsorted(stops, rows, side="right")]

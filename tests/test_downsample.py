@@ -66,8 +66,8 @@ def check_extremes(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) ->
                 assert series[high[k]] == np.nanmax(segment)
 
 
-def test_union_and_owners_merges_sorted_arrays_and_says_who_holds_what():
-    union, held = union_and_owners([np.array([1, 4, 9]), np.array([2, 4, 10]), np.array([4])])
+def test_union_and_owners_merges_sorted_rows_and_says_who_holds_what():
+    union, held = union_and_owners(np.array([[1, 4, 4, 9], [2, 4, 10, 10], [4, 4, 4, 4]]))
     np.testing.assert_array_equal(union, [1, 2, 4, 9, 10])
     np.testing.assert_array_equal(held, [[1, 0, 1, 1, 0], [0, 1, 1, 0, 1], [0, 0, 1, 0, 0]])
 

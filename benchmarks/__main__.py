@@ -36,9 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         elif previous and previous.get("mode") == results["mode"]:
             results[part] = previous.get(part)  # kept from an earlier run; it has its own date
     results["duration_s"] = time.monotonic() - started
+    inprocess = results.get("inprocess") or {}
     results["targets"] = targets.check(
-        (results.get("inprocess") or {}).get("cells", []),
+        inprocess.get("cells", []),
         (results.get("e2e") or {}).get("runs", []),
+        inprocess.get("alone", []),
     )
     for path in report.write(results, out):
         progress(f"wrote {shown(path)}")
@@ -60,7 +62,8 @@ def _run_part(part: str, quick: bool, logs: Path) -> dict[str, Any]:
         progress(f"in-process: {cells_count} cells x {len(plan.paths)} paths, "
                  f"up to {plan.rounds} ticks per path per cell")  # fmt: skip
         return {"date": machine.now_iso(), "plan": dataclasses.asdict(plan),
-                "cells": bench_tick.run(plan, progress)}  # fmt: skip
+                "cells": bench_tick.run(plan, progress),
+                "alone": bench_tick.run_alone(plan, progress)}  # fmt: skip
     plan = bench_e2e.QUICK if quick else bench_e2e.FULL
     progress(f"end to end: {len(plan.configs)} configurations x {len(plan.intervals)} intervals, "
              f"{plan.warmup_s:g} s warm-up + {plan.window_s:g} s window each")  # fmt: skip

@@ -5,11 +5,18 @@ every ``st.*`` call does its full work (bare mode would skip it). Inside that ru
 paths are set up over a full window (untimed), then ticked round-robin, in a rotating order,
 so machine noise hits every path alike. The fake clock advances ``ADVANCE_S`` per round, so
 each tick appends real rows (2 at the tutorial's 0.5 s sampling) before drawing.
+
+How feed's tick grows with the window is measured again *alone* (feed and the floor, no
+baseline in the process): the baseline's own tick over a big window (about 340 ms over
+1M-row frames) evicts the caches, so whatever ticks after it in a big cell runs colder than
+in a small one, for reasons that are not its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,6 +29,7 @@ from feed.sources import NS_PER_SECOND
 ADVANCE_S = 1.0  # the slider's default interval: 2 new samples per tick
 START_NS = 1_735_732_800 * NS_PER_SECOND  # 2025-01-01 12:00 UTC: a fixed, repeatable clock
 SERIES_NAMES = tuple("ABCDEFGHIJKLMNOP")  # up to 16 series, as the app allows
+ALONE_PATHS = ("feed", "floor")  # the floor shows whether every cell ran alike
 
 
 @dataclass(frozen=True)
@@ -38,11 +46,13 @@ class Plan:
     min_rounds: int = 5
     budget_s: float = 40.0  # per cell: fewer rounds for the big windows
     paths: tuple[str, ...] = PATHS
+    alone_rows: tuple[int, ...] = (100, 1_000, 10_000, 100_000, 1_000_000)  # feed alone
+    alone_series: int = 2
 
 
 FULL = Plan()
 QUICK = Plan(rows=(100, 1_000), series=(2,), sweep_rows=1_000, sweep_series=(1, 2, 16),
-             rounds=15, warmup=2, min_rounds=3, budget_s=5.0)  # fmt: skip
+             rounds=15, warmup=2, min_rounds=3, budget_s=5.0, alone_rows=(100, 1_000))  # fmt: skip
 
 
 def cells(plan: Plan) -> list[tuple[int, int]]:
@@ -59,6 +69,17 @@ def run(plan: Plan = FULL, progress: Callable[[str], None] = print) -> list[dict
         cell = measure_cell(rows, series, plan)
         results.append(cell)
         progress(describe_cell(cell))
+    return results
+
+
+def run_alone(plan: Plan = FULL, progress: Callable[[str], None] = print) -> list[dict[str, Any]]:
+    """Feed's tick over windows of each of ``plan.alone_rows``, beside the floor only."""
+    alone = dataclasses.replace(plan, paths=ALONE_PATHS)
+    results = []
+    for rows in plan.alone_rows:
+        cell = measure_cell(rows, plan.alone_series, alone)
+        results.append(cell)
+        progress(f"alone: {describe_cell(cell)}")
     return results
 
 
@@ -140,7 +161,7 @@ def cell_result(rows: int, series: int, samples: dict[str, list[float]]) -> dict
         "median_ms": medians,
         "p95_ms": {name: s["p95"] for name, s in stats.items()},
         "ticks": {name: s["n"] for name, s in stats.items()},
-        "ratio_baseline_feed": ratio(medians.get("baseline", 0), medians.get("feed", 0)),
+        "ratio_baseline_feed": ratio(medians.get("baseline", math.nan), medians.get("feed", 0)),
         "samples_ms": samples,
     }
 
@@ -149,7 +170,8 @@ def describe_cell(cell: dict[str, Any]) -> str:
     """One progress line: the cell and each path's median."""
     medians = "  ".join(f"{name} {ms:8.2f} ms" for name, ms in cell["median_ms"].items())
     ticks = min(cell["ticks"].values())
+    versus = cell["ratio_baseline_feed"]
     return (
         f"in-process {cell['rows']:>9,} rows x {cell['series']} series ({ticks} ticks): "
-        f"{medians}  baseline/feed {cell['ratio_baseline_feed']:.1f}x"
+        f"{medians}" + (f"  baseline/feed {versus:.1f}x" if math.isfinite(versus) else "")
     )

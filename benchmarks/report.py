@@ -194,7 +194,33 @@ def _inprocess(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
     )
     if sweep:
         text += ["", _sweep(sweep, paths, sweep_rows)]
+    if part.get("alone"):
+        text += ["", _alone(part["alone"])]
     return "\n".join(text)
+
+
+def _alone(cells: list[dict[str, Any]]) -> str:
+    """Feed's tick against the window, measured without the baseline in the process."""
+    cells = sorted(cells, key=lambda c: c["rows"])
+    smallest = cells[0]["median_ms"]["feed"]
+    header = ["window rows", "feed ms", "floor ms", f"feed / feed at {cells[0]['rows']:,}",
+              "ticks/path"]  # fmt: skip
+    table = [
+        [f"{c['rows']:,}", ms(c["median_ms"]["feed"]), ms(c["median_ms"]["floor"]),
+         f"{c['median_ms']['feed'] / smallest:.2f}x", str(min(c["ticks"].values()))]
+        for c in cells
+    ]  # fmt: skip
+    return "\n".join([
+        f"### Feed alone: its tick against the window, {cells[0]['series']} series",
+        "",
+        "Feed and the floor only, in the same run, each window in its own script run: how "
+        "feed's tick grows with the window (the big-window target is read here). In the "
+        "tables above, feed ticks right after the baseline, whose own tick over a big window "
+        "evicts the caches, so everything after it runs colder in the big cells (compare the "
+        "floor, which does the same work in every cell). Here the floor stays level.",
+        "",
+        _table(header, table),
+    ])  # fmt: skip
 
 
 def _sweep(cells: list[dict[str, Any]], paths: list[str], rows: int) -> str:
@@ -306,8 +332,9 @@ def _method(results: dict[str, Any]) -> str:
         "it is good to about 10/N ms per tick.",
         "- Ticks are counted in the window, so achieved rates can read a tick over or under "
         "(a 20 s window at 0.5 s holds 40 ticks: 2.5% per tick).",
-        "- In-process figures are medians of ticks run back to back, with warm caches. A real "
-        "tick every 0.5 s runs colder: the end-to-end CPU per tick is the figure to plan with.",
+        "- In-process figures are medians of ticks run back to back, each path after the "
+        "others, so a path's caches are as warm as its neighbours leave them. A real tick "
+        "every 0.5 s runs colder: the end-to-end CPU per tick is the figure to plan with.",
         "- Server RSS: *idle* is the server before any page is open; *start* and *end* "
         "bracket the measured window.",
         "- Ticks that are cut short (a new timer request interrupting a run still going) are "

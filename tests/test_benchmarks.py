@@ -211,7 +211,7 @@ def test_full_window_is_shaped_like_the_tutorials_frame():
 
 TINY_TICK = bench_tick.Plan(
     rows=(100,), series=(2,), sweep_rows=100, sweep_series=(1, 2, 16), rounds=3, warmup=1,
-    min_rounds=1,
+    min_rounds=1, alone_rows=(100, 1_000),
 )  # fmt: skip
 
 
@@ -228,8 +228,14 @@ def test_inprocess_smoke_reports_every_path(monkeypatch: pytest.MonkeyPatch, tmp
             assert math.isfinite(cell["median_ms"][path]) and cell["median_ms"][path] > 0
             assert len(cell["samples_ms"][path]) == TINY_TICK.rounds
         assert math.isfinite(cell["ratio_baseline_feed"])
+    alone = results["inprocess"]["alone"]
+    assert [(c["rows"], c["series"]) for c in alone] == [(100, 2), (1_000, 2)]
+    for cell in alone:  # feed and the floor only: no baseline, so no ratio to it
+        assert set(cell["median_ms"]) == {"feed", "floor"} and cell["median_ms"]["feed"] > 0
+        assert cell["ratio_baseline_feed"] is None
     assert results["versions"]["streamlit"] and results["machine"]["logical_cores"] >= 1
     report = (tmp_path / "REPORT.md").read_text()
+    assert "### Feed alone: its tick against the window, 2 series" in report
     assert "## In process" in report and "## Targets" in report
     assert "### 100 rows, 1 to 16 series" in report
     assert any(tmp_path.glob("inprocess_2_series.*"))
@@ -269,7 +275,8 @@ def test_big_window_targets_are_met_or_missed_on_the_figures():
 
     runs = [_run("floor", 0.5, 4.0), _run("feed-1M", 0.5, 7.9, ws=140e3),
             _run("feed-1M", 0.1, 7.0, pct=90.0)]  # fmt: skip
-    met = targets.check([_cell(1_000, 1.0), _cell(1_000_000, 2.9)], runs)
+    beside = [_cell(1_000, 1.0), _cell(1_000_000, 3.5)]  # the ratio is read on feed alone
+    met = targets.check(beside, runs, [_cell(1_000, 1.0), _cell(1_000_000, 2.9)])
     assert _find(met, "1M points x 2 series")["status"] == "met"
     assert _find(met, "at most 3x its tick")["status"] == "met"
     assert _find(met, "window: feed's server CPU")["status"] == "met"
@@ -278,13 +285,17 @@ def test_big_window_targets_are_met_or_missed_on_the_figures():
     assert _find(met, "at 0.1 s, 1M-point window: feed achieves")["status"] == "missed"
 
     runs = [_run("floor", 0.5, 4.0), _run("feed-1M", 0.5, 8.1, ws=150e3)]
-    missed = targets.check([_cell(1_000, 1.0), _cell(1_000_000, 5.5)], runs)
+    beside = [_cell(1_000, 1.0), _cell(1_000_000, 5.5)]
+    missed = targets.check(beside, runs, [_cell(1_000, 1.0), _cell(1_000_000, 3.2)])
     assert _find(missed, "1M points x 2 series")["status"] == "missed"
-    assert _find(missed, "at most 3x its tick")["value"] == pytest.approx(5.5)
+    assert _find(missed, "at most 3x its tick")["value"] == pytest.approx(3.2)
+    assert "beside the baseline 5.50 / 1.000 ms = 5.50x" in _find(missed, "at most 3x")["detail"]
     assert _find(missed, "at most 3x its tick")["status"] == "missed"
     assert _find(missed, "window: feed's server CPU")["status"] == "missed"
     assert _find(missed, "under 150 kB")["status"] == "missed"
     assert _find(missed, "at 0.1 s, 1M-point window: feed achieves")["status"] == "not measured"
+    without_alone = targets.check(beside, runs)  # older results: never read beside the baseline
+    assert _find(without_alone, "at most 3x its tick")["status"] == "not measured"
 
 
 TINY_E2E = bench_e2e.Plan(

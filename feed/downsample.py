@@ -78,22 +78,19 @@ def _too_uneven(starts: Indices, stops: Indices) -> bool:
 def _sliced_extremes(
     values: npt.NDArray[np.float64], starts: Indices, stops: Indices
 ) -> tuple[Indices, Indices]:
-    """``bin_extremes`` bin by bin, every series at once; a series with NaN in a bin is
-    done on its own (NumPy's argmin and argmax point at the first NaN, which gives it away)."""
+    """``bin_extremes`` bin by bin, every series at once. NumPy's argmin and argmax point at
+    the first NaN, which gives a bin with NaN away; such a bin is done again with NaN made
+    the largest (for the minimum) and the smallest (for the maximum) value."""
     low = np.empty((len(values), len(starts)), dtype=np.int64)
     high = np.empty_like(low)
     series = np.arange(len(values))
     for k, (start, stop) in enumerate(zip(starts.tolist(), stops.tolist(), strict=True)):
         segment = values[:, start:stop]
-        low[:, k], high[:, k] = segment.argmin(axis=1), segment.argmax(axis=1)
-        for i in np.flatnonzero(np.isnan(segment[series, low[:, k]])).tolist():
-            low[i, k], high[i, k] = _nan_ignoring_extremes(segment[i])
+        low[:, k] = segment.argmin(axis=1)
+        if np.isnan(segment[series, low[:, k]]).any():
+            nan = np.isnan(segment)
+            low[:, k] = np.where(nan, np.inf, segment).argmin(axis=1)
+            high[:, k] = np.where(nan, -np.inf, segment).argmax(axis=1)
+        else:
+            high[:, k] = segment.argmax(axis=1)
     return low + starts, high + starts
-
-
-def _nan_ignoring_extremes(segment: npt.NDArray[np.float64]) -> tuple[int, int]:
-    """Indices of ``segment``'s minimum and maximum, NaN ignored; 0 for both if all NaN
-    (the bin keeps just its first sample)."""
-    if np.isnan(segment).all():
-        return 0, 0
-    return int(np.nanargmin(segment)), int(np.nanargmax(segment))

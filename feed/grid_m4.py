@@ -91,8 +91,8 @@ class GridM4:
             self._forget(len(values))
         # The oldest bin (it loses samples) and every bin not remembered, in one pass.
         fresh_from = max(self._remembered_to, first_bin + 1)
-        bin_ids = np.arange(fresh_from - 1, last_bin + 1)
-        bin_ids[0] = first_bin
+        bin_ids = np.arange(fresh_from - 1, last_bin + 1)  # fresh_from to the newest bin,
+        bin_ids[0] = first_bin  # after the oldest
         rows, held, bins = _bin_m4(times, values, w, bin_ids)
         # The window: the oldest bin's samples, the remembered ones still in it, the fresh
         # ones. The remembered samples' values travel too: gathering them from all over a
@@ -102,7 +102,7 @@ class GridM4:
         old = np.searchsorted(bins, first_bin, side="right")  # the oldest bin's samples
         seqs, when, cells, owners = (
             _read_only(np.concatenate([new[..., :old], remembered[..., cut:], new[..., old:]], -1))
-            for new, remembered in zip(fresh, self._window(), strict=True)
+            for new, remembered in zip(fresh, self._remembered(), strict=True)
         )
         window = GridWindow(
             seqs - first_seq,
@@ -123,7 +123,7 @@ class GridM4:
         self._seen_to = first_seq + len(times)
         return window
 
-    def _window(self) -> tuple[npt.NDArray, ...]:
+    def _remembered(self) -> tuple[npt.NDArray, ...]:
         """The remembered samples' numbers, times, values and owners."""
         return self._seqs, self._times, self._cells, self._held
 

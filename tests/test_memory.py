@@ -102,10 +102,11 @@ def test_collector_frees_reference_cycles_python_would_leave_for_later():
         gc.enable()
 
 
-@pytest.mark.parametrize("every_s", [0, -5.0, float("inf"), float("nan"), "30"])
-def test_collector_needs_a_positive_finite_interval(every_s):
+@pytest.mark.parametrize("every_s", [0, -5.0, -1.0, float("inf"), float("nan"), "30"])
+@pytest.mark.parametrize("periodic", [PeriodicCollector, timings_script])
+def test_the_collector_and_the_page_script_need_a_positive_finite_interval(periodic, every_s):
     with pytest.raises(ValueError, match="`every_s` must be a positive number of seconds"):
-        PeriodicCollector(every_s)
+        periodic(every_s)
 
 
 def test_collect_now_and_then_uses_one_collector_per_process(monkeypatch):
@@ -148,12 +149,6 @@ def test_timings_script_clears_streamlit_entries_by_name_every_interval():
     assert "clearMarks(name)" in script and "clearMeasures(name)" in script
     assert "clearMarks()" not in script  # never every mark on the page
     assert "window.__feedClearsTimings" in script  # once per page
-
-
-@pytest.mark.parametrize("every_s", [0, -1.0, float("nan")])
-def test_timings_script_needs_a_positive_interval(every_s):
-    with pytest.raises(ValueError, match="`every_s` must be a positive number of seconds"):
-        timings_script(every_s)
 
 
 def test_app_collects_now_and_then_from_its_tick(monkeypatch):

@@ -225,7 +225,7 @@ def floor_slope(ts: list[float], ys: list[float], window_s: float) -> float:
     first ``ts``, at its time. A sawtooth that returns to the same low has a flat floor."""
     floors: dict[int, tuple[float, float]] = {}
     for t, y in zip(ts, ys, strict=True):
-        key = int((t - ts[0]) // window_s) if ts else 0
+        key = int((t - ts[0]) // window_s)
         if key not in floors or y < floors[key][1]:
             floors[key] = (t, y)
     points = [floors[k] for k in sorted(floors)]

@@ -51,7 +51,8 @@ class FileSource:
     ignored.
 
     ``names`` defaults to the CSV header's columns or the first NDJSON record's keys (less
-    the time column), which needs the file to have them now. Given, they must be the CSV
+    the time column), which needs the file to have them now (``FileNotReady``, a
+    ``ValueError``, says it has not). Given, they must be the CSV
     header's series (in any order; each file's header is checked, so a rotated file with
     other columns makes ``poll`` raise until it is fixed), or select the NDJSON keys.
 
@@ -309,6 +310,11 @@ class FileSource:
             self._header_columns(_csv_header(text), line)
 
 
+class FileNotReady(ValueError):
+    """The file does not exist yet, or has no complete line to take the series' names from:
+    constructing the source again once it does will work."""
+
+
 @dataclass
 class _State:
     """Where reading stands: copied at the start of a poll, kept only if the poll succeeds."""
@@ -518,7 +524,7 @@ def _inferred_names(path: Path, format: str, time_column: str) -> tuple[str, ...
     """The series named by the CSV header or the first NDJSON record, less the time column."""
     first = _first_line(path)
     if first is None:
-        raise ValueError(
+        raise FileNotReady(
             f"`names` must be given while {str(path)!r} does not exist or has no complete "
             f"line yet, got None: pass names=(...) for the series to follow"
         )

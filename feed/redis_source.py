@@ -16,7 +16,7 @@ a stream written with ``XADD ... *`` reads the same.
 from __future__ import annotations
 
 import math
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 import redis
@@ -51,9 +51,10 @@ def entry_id(time_ns: int) -> str:
     return f"{time_ns // 1_000_000}-{time_ns % 1_000_000}"
 
 
-def redis_client(url: str, timeout: float = TIMEOUT_S) -> redis.Redis:
+def redis_client(url: str, timeout: float = TIMEOUT_S, password: str | None = None) -> redis.Redis:
     """A client for ``url`` that fails fast: ``timeout`` s to connect or read, and one
-    immediate reconnect (a pooled connection goes stale when the server restarts)."""
+    immediate reconnect (a pooled connection goes stale when the server restarts).
+    ``password`` is used unless the URL has one."""
     retry = Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
     try:
         return redis.Redis.from_url(
@@ -61,6 +62,7 @@ def redis_client(url: str, timeout: float = TIMEOUT_S) -> redis.Redis:
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             retry=retry,
+            password=password,
         )
     except ValueError as exc:
         raise ValueError(
@@ -70,16 +72,26 @@ def redis_client(url: str, timeout: float = TIMEOUT_S) -> redis.Redis:
 
 
 def shown_url(url: str) -> str:
-    """``url`` with its password, if any, replaced by ``***``: safe for messages and logs."""
+    """``url`` with its password, if any, replaced by ``***``: safe for messages and logs.
+
+    Both places redis-py reads a password from are masked: ``redis://user:PASSWORD@host``
+    and the query's ``?password=PASSWORD``."""
     try:
         parts = urlsplit(url)
-        if parts.password is None:
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        if parts.password is None and all(key != "password" for key, _ in query):
             return url
-        user = parts.username or ""
-        host = parts.hostname or ""
-        if parts.port is not None:
-            host = f"{host}:{parts.port}"
-        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+        if parts.password is not None:
+            user = parts.username or ""
+            host = parts.hostname or ""
+            if parts.port is not None:
+                host = f"{host}:{parts.port}"
+            parts = parts._replace(netloc=f"{user}:***@{host}")
+        masked = [(key, "***" if key == "password" else value) for key, value in query]
+        shown = urlunsplit(parts._replace(query=urlencode(masked, safe="*/")))
+        if parts.scheme == "unix" and not parts.netloc:
+            shown = shown.replace("unix:", "unix://", 1)  # urlunsplit drops the empty host
+        return shown
     except ValueError:
         return "<unparsable URL>"
 
@@ -110,6 +122,9 @@ class RedisSource:
     is smaller: a server that lost its data, with a producer writing server-generated IDs),
     reading restarts at the stream's first entry, keeping only samples whose ``t`` is after
     the last sample read, and ``resets`` counts it.
+
+    Credentials: ``password`` (or one in ``url``) is sent to Redis and nowhere else; every
+    message, ``status``, ``url`` and ``repr`` show the URL through ``shown_url``.
     """
 
     def __init__(
@@ -121,6 +136,7 @@ class RedisSource:
         block_ms: int = 0,
         count: int = DEFAULT_COUNT,
         timeout: float = TIMEOUT_S,
+        password: str | None = None,
     ) -> None:
         if not isinstance(url, str) or not url:
             raise ValueError(f"`url` must be a non-empty string, got {url!r}")
@@ -137,7 +153,7 @@ class RedisSource:
         self._stream = stream
         self._key = stream.encode()
         # A blocking read must not look like a dead server.
-        self._client = redis_client(url, timeout + self._block_ms / 1000)
+        self._client = redis_client(url, timeout + self._block_ms / 1000, password)
         self._names = checked_names(self._newest_names() if names is None else names)
         self._fields = tuple(name.encode() for name in self._names)
         self._last_id: bytes | None = None  # the last entry read; None before the first poll
@@ -264,7 +280,7 @@ class RedisSource:
                 f"{self._stream!r}: {exc}; start Redis, or pass `names` to start without it"
             ) from exc
         if not newest:
-            raise ValueError(
+            raise EmptyStream(
                 f"stream {self._stream!r} at {self._url} has no entries to take the series' "
                 "names from: pass `names`, or start the producer first (python -m "
                 f"feed.produce --redis {self._url} --stream {self._stream} ...)"
@@ -340,6 +356,10 @@ class RedisSource:
         self._resets += reset
         values = np.array(rows, np.float64).reshape(len(rows), len(self._names))
         return Batch(np.array(times, np.int64), values)
+
+
+class EmptyStream(ValueError):
+    """The stream has no entry to take the series' names from (yet)."""
 
 
 class _Malformed(ValueError):

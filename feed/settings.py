@@ -8,6 +8,15 @@ from collections.abc import Mapping
 
 RUN_EVERY_ENV = "FEED_RUN_EVERY"
 
+# What a viewer can ask of the app, at most: every value the sidebar sends is checked
+# against these (``checked_int``), however it was sent.
+MAX_WINDOW = 1_000_000
+"""Points per series in a viewer's window, the chart's and the download's."""
+MIN_WIDTH_PX, MAX_WIDTH_PX = 100, 8_000
+"""The chart width the window is downsampled for."""
+MIN_RUN_EVERY_S, MAX_RUN_EVERY_S = 0.5, 5.0
+"""The sidebar's interval, the tutorial's range."""
+
 
 def run_every_override(environ: Mapping[str, str] = os.environ) -> float | None:
     """The tick interval in seconds from ``FEED_RUN_EVERY``, or None when it is unset.
@@ -45,3 +54,18 @@ def int_setting(environ: Mapping[str, str], name: str, default: int, low: int, h
     if not low <= value <= high:
         raise ValueError(f"`{name}` must be an integer from {low} to {high}, got {raw!r}")
     return value
+
+
+def checked_int(name: str, value: object, low: int, high: int) -> int:
+    """``value`` if it is an integer in ``[low, high]``; else the error naming the bound."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"`{name}` must be an integer from {low} to {high}, got {value!r}")
+    return value
+
+
+def checked_seconds(name: str, value: object, low: float, high: float) -> float:
+    """``value`` if it is a number of seconds in ``[low, high]``; else the error naming it."""
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None or not low <= number <= high:
+        raise ValueError(f"`{name}` must be from {low:g} to {high:g} seconds, got {value!r}")
+    return float(number)

@@ -132,28 +132,12 @@ def test_app_failing_source_shows_an_error_and_keeps_the_chart():
     assert np.all(np.diff(after["t"].dt.epoch("ns").to_numpy()) > 0)
 
 
-def test_app_rejects_a_bad_run_every_override(monkeypatch):
-    monkeypatch.setenv("FEED_RUN_EVERY", "soon")
-    at = AppTest.from_file(APP, default_timeout=30).run()
-    (exception,) = at.exception
-    assert "`FEED_RUN_EVERY` must be a positive number of seconds" in exception.message
-
-
 def test_app_sessions_viewing_the_same_source_share_one_feed():
     first = AppTest.from_file(APP, default_timeout=30).run()
     second = AppTest.from_file(APP, default_timeout=30).run()
     assert first.session_state.feed is second.session_state.feed
     second.select_slider(key="window").set_value(1_000).run()
     assert first.select_slider(key="window").value == 100  # settings stay per session
-
-
-def test_app_system_source_charts_cpu_and_memory(at):
-    at.selectbox(key="source").set_value("system").run()
-    assert not at.exception
-    frame = chart_frame(at)
-    assert frame.columns[:2] == ["t", "cpu"]
-    assert frame.columns[-1] == "memory"
-    assert frame.height >= 1
 
 
 def test_app_readout_shows_tick_figures_in_the_sidebar(at):
@@ -169,13 +153,41 @@ def test_app_offers_the_window_as_csv_and_parquet(at):
     assert labels == ["Download window as CSV", "Download window as Parquet"]
 
 
-def test_app_file_source_charts_the_file_and_shows_its_status(tmp_path):
+# --- the sources the operator opened ------------------------------------------------------
+
+
+def test_app_offers_only_the_synthetic_source_by_default(at):
+    assert at.selectbox(key="source").options == ["synthetic"]
+    assert len(at.text_input) == 0  # nothing to type a path, a URL or a stream into
+    assert at.session_state.feed_config.kind == "synthetic"
+
+
+def test_app_system_source_charts_cpu_and_memory(monkeypatch):
+    monkeypatch.setenv("FEED_SOURCES", "demo=synthetic host=system")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert at.selectbox(key="source").options == ["demo", "host"]
+    at.selectbox(key="source").set_value("host").run()
+    assert not at.exception
+    frame = chart_frame(at)
+    assert frame.columns[:2] == ["t", "cpu"]
+    assert frame.columns[-1] == "memory"
+    assert frame.height >= 1
+
+
+def test_app_synthetic_source_starts_at_its_entry_series(monkeypatch):
+    monkeypatch.setenv("FEED_SOURCES", "two=synthetic eight=synthetic:8")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.selectbox(key="source").set_value("eight").run()
+    assert chart_frame(at).columns == ["t", *"ABCDEFGH"]
+
+
+def test_app_file_source_charts_the_file_and_shows_its_status(tmp_path, monkeypatch):
     path = tmp_path / "measurements.csv"
     path.write_text("t,pressure\n" + "".join(f"{1764000000 + i},{i}.5\n" for i in range(30)))
+    monkeypatch.setenv("FEED_SOURCES", f"lab=file:{path}")
     at = AppTest.from_file(APP, default_timeout=30).run()
-    at.selectbox(key="source").set_value("file").run()
-    at.text_input(key="path").set_value(str(path)).run()
     assert not at.exception
+    assert at.selectbox(key="source").options == ["lab"]
     frame = chart_frame(at)
     assert frame.columns == ["t", "pressure"]
     assert frame.height == 30
@@ -183,26 +195,42 @@ def test_app_file_source_charts_the_file_and_shows_its_status(tmp_path):
     assert "measurements.csv" in readout  # the file source's status line
 
 
-def test_app_file_source_that_cannot_start_says_why(tmp_path):
+def test_app_file_source_waits_for_its_file_to_appear(tmp_path, monkeypatch):
+    path = tmp_path / "nothing-yet.csv"
+    monkeypatch.setenv("FEED_SOURCES", f"lab=file:{path}")
     at = AppTest.from_file(APP, default_timeout=30).run()
-    at.selectbox(key="source").set_value("file").run()
-    at.text_input(key="path").set_value(str(tmp_path / "nothing-yet.csv")).run()
+    assert not at.exception
+    assert len(at.error) == 0
+    (info,) = at.info
+    assert info.value == (
+        "Waiting for the file 'nothing-yet.csv' to appear: the source 'lab' starts once it "
+        "has its first line."
+    )
+    path.write_text("t,pressure\n1764000000,1.5\n")
+    at.run()  # in the browser, the waiting page reruns itself every 2 s
+    assert len(at.info) == 0
+    assert chart_frame(at).columns == ["t", "pressure"]
+
+
+def test_app_file_source_that_cannot_start_says_why(tmp_path, monkeypatch):
+    path = tmp_path / "no-time.csv"
+    path.write_text("x,y\n1,2\n")
+    monkeypatch.setenv("FEED_SOURCES", f"lab=file:{path}")
+    at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     (error,) = at.error
-    assert "Cannot start the file source" in error.value
-    assert "nothing-yet.csv" in error.value
+    assert error.value.startswith("The source 'lab' cannot start: `time_column` 't' must be")
+    assert "pass " not in error.value
 
 
-def test_app_redis_source_shows_the_stream_and_an_outage(tmp_path):
+def test_app_redis_source_shows_the_stream_and_an_outage(tmp_path, monkeypatch):
     from feed.produce import main as produce
     from tests.redis_server import redis_server
 
     with redis_server(tmp_path / "redis") as server:
         produce(["--redis", server.url, "--stream", "lab", "--count", "40", "--interval", "0.001"])
+        monkeypatch.setenv("FEED_SOURCES", f"plant=redis:{server.url}#lab")
         at = AppTest.from_file(APP, default_timeout=30).run()
-        at.selectbox(key="source").set_value("redis").run()
-        at.text_input(key="redis_url").set_value(server.url).run()
-        at.text_input(key="stream_name").set_value("lab").run()
         assert not at.exception
         frame = chart_frame(at)
         assert frame.columns == ["t", "A", "B"]

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import redis
+
 from feed.file_source import FileNotReady, FileSource
 from feed.redis_source import DEFAULT_URL, EmptyStream, RedisSource, shown_url
 from feed.sources import Source, SyntheticSource
@@ -169,7 +171,12 @@ def start_source(
             f"{shown_url(config.redis_url)}: the source {name!r} starts once one is published.",
             waiting=True,
         ) from None
-    except ConnectionError:
+    except ConnectionError as exc:
+        if isinstance(exc.__cause__, redis.exceptions.AuthenticationError):
+            raise SourceUnavailable(
+                f"Redis at {shown_url(config.redis_url)} refused the password the app's "
+                f"operator gave for the source {name!r}."
+            ) from None
         raise SourceUnavailable(
             f"Waiting for Redis at {shown_url(config.redis_url)}, which does not answer: the "
             f"source {name!r} starts once it does.",

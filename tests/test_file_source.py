@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feed.file_source import FileSource
+from feed.file_source import FileNotReady, FileSource
 from feed.sources import NS_PER_SECOND, Source
 from feed.writer import main as writer_main
 
@@ -433,12 +433,14 @@ def test_file_rotated_file_with_other_columns_raises_after_delivering_the_old_ta
 
 
 def test_file_names_needed_while_the_file_is_missing_or_empty(tmp_path):
-    with pytest.raises(ValueError, match=r"`names` must be given while .* does not exist"):
+    with pytest.raises(FileNotReady, match=r"`names` must be given while .* does not exist"):
         FileSource(tmp_path / "nothing.csv")
     path = tmp_path / "partial.csv"
     append(path, "t,A")  # the header is not complete yet
-    with pytest.raises(ValueError, match=r"pass names=\(\.\.\.\)"):
+    with pytest.raises(FileNotReady, match=r"pass names=\(\.\.\.\)"):
         FileSource(path)
+    append(path, "\n")
+    assert FileSource(path).names == ("A",)  # ready: constructing it again works
 
 
 def test_file_ndjson_first_record_must_be_an_object_with_the_time_key(tmp_path):

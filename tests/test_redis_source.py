@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from feed import Feed, Source
 from feed.produce import Publisher
 from feed.produce import main as produce
-from feed.redis_source import RedisSource, entry_fields, entry_id
+from feed.redis_source import RedisSource, entry_fields, entry_id, shown_url
 from feed.sources import NS_PER_SECOND
 from tests.redis_server import RedisServer, free_port, redis_server, wait_until
 
@@ -198,6 +198,31 @@ def test_redis_url_password_is_never_shown(sources):
     assert "secret" not in str(raised.value)
     assert "user:***@127.0.0.1" in str(raised.value)
     assert "secret" not in source.status + repr(source)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://u:pw@h:1/0", "redis://u:***@h:1/0"),
+        ("redis://:pw@h/0?password=pw&db=1", "redis://:***@h/0?password=***&db=1"),
+        ("unix:///tmp/r.sock?password=pw", "unix:///tmp/r.sock?password=***"),
+        (
+            "rediss://h:6380/0?ssl_ca_certs=/etc/ca.pem",
+            "rediss://h:6380/0?ssl_ca_certs=/etc/ca.pem",
+        ),
+        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
+    ],
+)
+def test_shown_url_masks_every_place_redis_reads_a_password_from(url, shown):
+    assert shown_url(url) == shown
+
+
+def test_redis_password_argument_is_used_and_never_shown(tmp_path):
+    with redis_server(tmp_path / "r") as server:
+        server.client().config_set("requirepass", "hunter2")
+        with RedisSource(server.url, "s", names=AB, password="hunter2") as source:
+            assert len(poll(source)) == 0  # authenticated: an empty stream, no error
+            assert "hunter2" not in source.status + repr(source)
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feed.settings import int_setting, run_every_override
+from feed.settings import checked_int, checked_seconds, int_setting, run_every_override
 
 
 def test_run_every_unset_means_no_override():
@@ -33,3 +33,20 @@ def test_int_setting_rejects_what_is_out_of_range(raw):
         ValueError, match=rf"`FEED_WINDOW` must be an integer from 1 to 1000000.*'{raw}'"
     ):
         int_setting({"FEED_WINDOW": raw}, "FEED_WINDOW", 100, 1, 10**6)
+
+
+def test_checked_int_keeps_a_value_within_its_bound():
+    assert checked_int("window", 1_000, 1, 10**6) == 1_000
+
+
+@pytest.mark.parametrize("value", [0, 10**6 + 1, 1.5, "100", True, None])
+def test_checked_int_names_the_bound(value):
+    with pytest.raises(ValueError, match=r"`window` must be an integer from 1 to 1000000, got"):
+        checked_int("window", value, 1, 10**6)
+
+
+@pytest.mark.parametrize("value", [0.1, 6, float("nan"), "1", None])
+def test_checked_seconds_names_the_bound(value):
+    with pytest.raises(ValueError, match=r"`run_every` must be from 0.5 to 5 seconds, got"):
+        checked_seconds("run_every", value, 0.5, 5.0)
+    assert checked_seconds("run_every", 2, 0.5, 5.0) == 2.0

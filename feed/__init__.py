@@ -4,14 +4,13 @@ A NumPy ring buffer holds the window, Polars frames expose it without copying, a
 Vega-Lite spec compiled once draws it, so each tick sends only data.
 """
 
-from feed.chart import DATASET, compile_line_chart
+from feed.chart import compile_line_chart
 from feed.frame import window_frame
 from feed.ring import RingBuffer
 from feed.sources import Batch, Source, SyntheticSource
 from feed.stream import Feed
 
 __all__ = [
-    "DATASET",
     "Batch",
     "Feed",
     "RingBuffer",

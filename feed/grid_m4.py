@@ -130,13 +130,10 @@ class GridM4:
     def _fit_grid(self, span: int) -> None:
         """Keep the bin width while the window fits in ``columns - 1`` bins with at most
         ``SLACK`` to spare; otherwise choose it again and forget what was remembered."""
-        # span < (columns - 2) * w, so the window's first and last bins are at most
-        # columns - 2 apart, whatever the grid's phase.
-        narrowest = span // (self.columns - 2) + 1
-        if narrowest <= self.bin_ns <= narrowest * (1 + SLACK) + 1:
-            return
-        self.bin_ns = int(narrowest * (1 + SLACK / 2)) + 1
-        self._forget(len(self._held))
+        width = fitted_bin_width(span, self.columns, self.bin_ns)
+        if width != self.bin_ns:
+            self.bin_ns = width
+            self._forget(len(self._held))
 
     def _remembered_fit(self, first_seq: int, size: int, last_bin: int) -> bool:
         """Whether the samples remembered can belong to this window: it ends at or after the
@@ -152,6 +149,17 @@ class GridM4:
         self._held = np.zeros((series, 0), dtype=bool)  # which series keep it
         self._remembered_to = -(2**62)  # bins before this one are remembered
         self._seen_to = 0
+
+
+def fitted_bin_width(span: int, columns: int, current: int = 0) -> int:
+    """The bin width (ns) that fits ``span`` ns in ``columns - 1`` bins: ``current`` while it
+    does with at most ``SLACK`` to spare, else the narrowest that does plus ``SLACK / 2``."""
+    # span < (columns - 2) * w, so the window's first and last bins are at most
+    # columns - 2 apart, whatever the grid's phase.
+    narrowest = span // (columns - 2) + 1
+    if narrowest <= current <= narrowest * (1 + SLACK) + 1:
+        return current
+    return int(narrowest * (1 + SLACK / 2)) + 1
 
 
 def _read_only(array: npt.NDArray) -> npt.NDArray:

@@ -79,7 +79,7 @@ class TickHistory:
             ticks_per_s=rate,
             window_points=latest.sent.window * latest.sent.series,
             sent_points=latest.sent.points,
-            bytes_sent=len(latest.sent.arrow),
+            bytes_sent=latest.sent.size,
         )
 
 

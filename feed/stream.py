@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from feed.frame import chart_frame, window_frame
-from feed.grid_m4 import GridM4
+from feed.frame import newest, window_frame
+from feed.layers import ChartDatasets, ChartLayout
 from feed.poller import Poller
 from feed.ring import RingBuffer
 from feed.sources import Source
@@ -36,19 +36,23 @@ class Update:
 
 @dataclass(frozen=True)
 class ChartData:
-    """A window snapshot for the chart: Arrow IPC bytes (safe to use after the lock is
-    released), its rows, its non-null points, and the window's samples and series."""
+    """A window snapshot for the chart: its datasets as Arrow IPC bytes by name (safe to use
+    after the lock is released), the points they draw, and the window's samples and series."""
 
-    arrow: bytes
-    rows: int
+    datasets: dict[str, bytes]
     points: int
     window: int
     series: int
 
+    @property
+    def size(self) -> int:
+        """Bytes of all the datasets together."""
+        return sum(len(data) for data in self.datasets.values())
+
 
 EXPORT_FORMATS = ("csv", "parquet")
-GRIDS_KEPT = 32
-"""Downsampling grids a feed remembers, one per chart width and window length in use."""
+LAYOUTS_KEPT = 32
+"""Chart layouts a feed remembers, one per chart width and window length in use."""
 
 
 class Feed:
@@ -79,7 +83,7 @@ class Feed:
         self._in_flight_since = 0.0
         self._last_poll = -float("inf")
         self.last_update = Update()
-        self._grids: dict[tuple[int, int | None], GridM4] = {}  # per chart width and window
+        self._layouts: dict[tuple[int, int | None], ChartLayout] = {}  # per width and window
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -129,20 +133,18 @@ class Feed:
         Not locked: for single-threaded use. Shared feeds are read with ``chart_data``."""
         return window_frame(self.ring, self.names, last)
 
-    def chart_frame(self, columns: int, last: int | None = None) -> pl.DataFrame:
-        """What a chart ``columns`` pixels wide needs (see ``feed.frame.chart_frame``); not
-        locked, like ``frame``."""
-        return chart_frame(self.ring, self.names, columns, last, self._grid(columns, last))
+    def chart_datasets(self, columns: int, last: int | None = None) -> ChartDatasets:
+        """What a chart ``columns`` pixels wide draws of the newest ``last`` samples (see
+        ``feed.layers.ChartLayout``); not locked, like ``frame``."""
+        times, values = newest(self.ring, self.names, last)
+        return self._layout(columns, last).datasets(times, values, self.ring.written - len(times))
 
     def chart_data(self, columns: int, last: int | None = None) -> ChartData:
         """A consistent snapshot of the window for the chart, serialised under the lock."""
         with self._window_lock:
-            frame = chart_frame(self.ring, self.names, columns, last, self._grid(columns, last))
-            buffer = io.BytesIO()
-            frame.write_ipc_stream(buffer, compat_level=pl.CompatLevel.oldest())
-            points = sum(len(column) - column.null_count() for column in frame.get_columns()[1:])
+            sent = self.chart_datasets(columns, last)
             window = len(self.ring) if last is None else min(last, len(self.ring))
-        return ChartData(buffer.getvalue(), frame.height, points, window, len(self.names))
+        return ChartData(sent.arrow, sent.points, window, len(self.names))
 
     def export(self, file_format: str, last: int | None = None) -> bytes:
         """The newest ``last`` samples, every one of them, as a CSV or Parquet file.
@@ -172,7 +174,7 @@ class Feed:
         with self._source_lock, self._window_lock:
             self.ring = _carried_over(self.ring, self.names, capacity, new_source.names)
             self.source = new_source
-            self._grids.clear()
+            self._layouts.clear()
 
     def carry_over(self, previous: Feed) -> None:
         """Take ``previous``'s buffered samples for the series both feeds name, before this
@@ -181,18 +183,18 @@ class Feed:
             ring = _carried_over(previous.ring, previous.names, self.ring.capacity, self.names)
         with self._source_lock, self._window_lock:
             self.ring = ring
-            self._grids.clear()
+            self._layouts.clear()
 
-    def _grid(self, columns: int, last: int | None) -> GridM4:
-        """The downsampling grid remembered for charts ``columns`` px wide showing the newest
-        ``last`` samples (each viewer's settings have their own); at most ``GRIDS_KEPT``, the
-        least recently used dropped first. The caller holds ``_window_lock``."""
+    def _layout(self, columns: int, last: int | None) -> ChartLayout:
+        """The layout remembered for charts ``columns`` px wide showing the newest ``last``
+        samples (each viewer's settings have their own); at most ``LAYOUTS_KEPT``, the least
+        recently used dropped first. The caller holds ``_window_lock``."""
         key = (columns, last)
-        grid = self._grids.pop(key, None) or GridM4(columns)
-        self._grids[key] = grid  # now the most recently used
-        while len(self._grids) > GRIDS_KEPT:
-            del self._grids[next(iter(self._grids))]
-        return grid
+        layout = self._layouts.pop(key, None) or ChartLayout(columns, self.names)
+        self._layouts[key] = layout  # now the most recently used
+        while len(self._layouts) > LAYOUTS_KEPT:
+            del self._layouts[next(iter(self._layouts))]
+        return layout
 
     def _start_poll(self, now: int | None) -> Future[Update]:
         """Hand a poll to the worker thread; the caller holds ``_state_lock``."""

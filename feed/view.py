@@ -12,7 +12,6 @@ from typing import Any
 
 import streamlit as st
 
-from feed.chart import DATASET
 from feed.stream import ChartData, Feed, Update
 
 DEFAULT_WIDTH_PX = 800
@@ -55,7 +54,7 @@ def draw_tick(
     started = time.perf_counter()
     update = feed.refresh(now)
     sent = feed.chart_data(width_px, window)
-    st.vega_lite_chart({**spec, "datasets": {DATASET: sent.arrow}}, width="stretch")
+    st.vega_lite_chart({**spec, "datasets": sent.datasets}, width="stretch")
     return Tick(update, sent, time.perf_counter() - started)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -11,18 +10,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from feed import Feed
-from feed.chart import DATASET
+from tests import sent
 from tests.flaky_source import FlakySource
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def chart_frame(at: AppTest) -> pl.DataFrame:
-    """The data the app last sent to its chart, decoded from the Arrow bytes on the wire."""
+    """The points the app last sent to its chart, as a wide frame (``tests.sent.wide``)."""
     (chart,) = at.get("vega_lite_chart")
-    (dataset,) = chart.proto.datasets
-    assert dataset.name == DATASET
-    return pl.read_ipc_stream(io.BytesIO(dataset.data.data))
+    return sent.wide(sent.datasets(chart.proto))
 
 
 def button(at: AppTest, label: str):
@@ -87,7 +84,8 @@ def test_app_small_window_shows_the_newest_samples(at):
     at.select_slider(key="window").set_value(100).run()
     frame = chart_frame(at)
     assert frame.height == 100
-    assert frame["t"].dt.epoch("ns").max() == at.session_state.feed.ring.last_time
+    # The chart's times are epoch milliseconds.
+    assert frame["t"].dt.epoch("ms").max() == at.session_state.feed.ring.last_time // 10**6
 
 
 def test_app_big_window_sends_at_most_four_points_per_pixel_column(monkeypatch):

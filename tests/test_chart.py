@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import numpy as np
-import polars as pl
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from feed.chart import DATASET, compile_line_chart
+from feed.chart import compile_line_chart
+from feed.layers import AXES, PARTS
+from tests import sent
 
 
-def test_chart_reads_the_named_dataset_and_folds_the_series():
+def test_chart_draws_each_part_as_a_layer_over_the_axes_signals():
     spec = compile_line_chart(("A", "B"))
-    assert spec["data"] == {"name": DATASET, "format": {"parse": None}}  # parsing leaks
-    assert spec["transform"] == [
-        {"fold": ["A", "B"], "as": ["series", "value"]},
-        {"filter": "datum.value !== null"},  # nulls pad downsampled rows; NaN stays a gap
-    ]
-    assert spec["mark"]["invalid"] == "break-paths-show-domains"
-    assert spec["encoding"]["x"]["field"] == "t"
-    assert spec["encoding"]["x"]["type"] == "temporal"
+    layers = spec["layer"]
+    assert [layer["data"] for layer in layers] == [
+        {"name": name, "format": {"parse": None}} for name in (*PARTS, AXES)
+    ]  # no parsing: it leaks in the page
+    for layer in layers[:3]:
+        assert layer["mark"]["type"] == "line"
+        assert layer["mark"]["invalid"] == "break-paths-show-domains"  # NaN: a gap
+        x, y, color = (layer["encoding"][c] for c in ("x", "y", "color"))
+        assert (x["field"], x["type"]) == ("t", "temporal")
+        assert x["scale"]["domain"] == [{"expr": "x0"}, {"expr": "x1"}]
+        assert y["scale"]["domain"] == [{"expr": "y0"}, {"expr": "y1"}]
+        assert color["scale"]["domain"] == ["A", "B"]  # not from the data either
+    assert {p["name"]: p["expr"] for p in spec["params"]}["x0"] == (
+        "length(data('axes')) ? data('axes')[0].x0 : 0"
+    )
     assert "datasets" not in spec  # no "empty" placeholder dataset from Altair
+
+
+def test_chart_scales_read_no_data_so_a_tick_moves_no_point_it_did_not_send():
+    import vl_convert
+
+    vega = vl_convert.vegalite_to_vega(compile_line_chart(("A", "B")))
+    scales = {scale["name"]: scale for scale in vega["scales"]}
+    # A time scale's domain of signals compiles to "fields" of signals: still no dataset.
+    assert scales["x"]["domain"] == {"fields": [{"signal": "{data: x0}"}, {"signal": "{data: x1}"}]}
+    assert scales["y"]["domain"] == [{"signal": "y0"}, {"signal": "y1"}]
+    assert scales["color"]["domain"] == ["A", "B"]
 
 
 def test_chart_pins_renderer_and_aria_so_the_frontend_never_flips_them():
@@ -57,10 +74,11 @@ def test_chart_spec_sent_to_the_browser_is_byte_identical_across_ticks():
     assert len(charts) == 3
     specs = {chart.proto.spec for chart in charts}
     assert len(specs) == 1
-    datasets = [chart.proto.datasets[0] for chart in charts]
-    assert {d.name for d in datasets} == {DATASET}
-    assert len({d.data.data for d in datasets}) == 3  # the data did change
-    assert np.all([len(d.data.data) > 0 for d in datasets])
+    for chart in charts:
+        assert [d.name for d in chart.proto.datasets] == [*PARTS, AXES]
+    heads = [chart.proto.datasets[2].data.data for chart in charts]
+    assert len(set(heads)) == 3  # the data did change
+    assert np.all([len(head) > 0 for head in heads])
 
 
 def _growing_window_app() -> None:
@@ -84,21 +102,11 @@ def test_chart_spec_stays_byte_identical_as_the_window_grows_and_downsamples():
     charts = at.get("vega_lite_chart")
     assert len(charts) == 6
     assert len({chart.proto.spec for chart in charts}) == 1
-    rows = [pl.read_ipc_stream(io.BytesIO(c.proto.datasets[0].data.data)).height for c in charts]
+    rows = [sent.wide(sent.datasets(c.proto)).height for c in charts]
     assert rows[:3] == [100, 1_999, 2_001]  # up to 4 points per pixel column: sent whole
     assert all(n <= 4 * 800 * 2 for n in rows[3:])  # beyond: M4, bounded by the width
 
 
-def test_chart_escapes_dots_and_brackets_so_names_are_not_nested_paths():
-    spec = compile_line_chart(("temp.c", "p[0]"))
-    assert spec["transform"][0]["fold"] == ["temp\\.c", "p\\[0\\]"]
-    assert spec["transform"][1] == {
-        "calculate": "replace(datum.series, /\\\\([.\\[\\]])/g, '$1')",
-        "as": "series",
-    }  # the legend shows the names as given
-    assert spec["encoding"]["color"]["sort"] == ["temp.c", "p[0]"]
-
-
-def test_chart_rejects_a_backslash_in_a_name():
-    with pytest.raises(ValueError, match="`names` must not contain a backslash"):
-        compile_line_chart(("a\\b",))
+def test_chart_takes_names_with_dots_and_brackets_as_they_are():
+    spec = compile_line_chart(("temp.c", "p[0]"))  # values of `series`, not field paths
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["temp.c", "p[0]"]

@@ -1,9 +1,10 @@
 """The chart's time axis is the downsampling grid: rendered by Vega-Lite itself (vl-convert),
-a downsampled window's line starts and ends where the grid puts its samples, so the grid's
-bins are the chart's pixel columns."""
+the line sits where the axes' dataset puts it, so the grid's bins are the chart's pixel
+columns, and the oldest and newest samples are inside the axis."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import numpy as np
@@ -11,30 +12,27 @@ import polars as pl
 import pytest
 import vl_convert
 
-from feed.chart import DATASET, compile_line_chart
-from feed.frame import TIME_COLUMN, downsampled_frame, window_frame
+from feed.chart import compile_line_chart
+from feed.layers import AXES, ChartLayout
 from feed.ring import RingBuffer
 
 COLUMNS = 200
 EPOCH = 1_800_000_000 * 10**9
 
 
-def line_xs(frame: pl.DataFrame, vl_version: str) -> list[float]:
-    """The x coordinates of the first series' line, as Vega-Lite draws ``frame`` in SVG
-    ``COLUMNS`` px wide.
-
-    The browser gets the frame as Arrow, where NaN stays NaN; JSON has no NaN, so NaN cells
-    travel as the string "NaN" and the data's format parses them back into numbers.
-    """
-    names = tuple(frame.columns[1:])
-    spec = compile_line_chart(names)
+def rendered_xs(sent, vl_version: str) -> list[float]:
+    """The x coordinates of every vertex of the series' lines, as Vega-Lite draws ``sent``
+    in SVG, ``COLUMNS`` px wide. JSON has no NaN: gaps travel as None."""
+    spec = compile_line_chart(("A", "B"))
     spec["width"] = COLUMNS
-    rows = frame.with_columns(pl.col(TIME_COLUMN).dt.epoch("ms")).fill_nan("NaN").to_dicts()
-    spec["datasets"] = {DATASET: rows}
-    spec["data"] = {"name": DATASET, "format": {"parse": dict.fromkeys(names, "number")}}
+    frames = {name: pl.read_ipc_stream(io.BytesIO(data)) for name, data in sent.arrow.items()}
+    spec["datasets"] = {
+        name: frame.with_columns(pl.col(pl.Enum).cast(pl.String)).fill_nan(None).to_dicts()
+        for name, frame in frames.items()
+    }
     svg = vl_convert.vegalite_to_svg(spec, vl_version=vl_version)
-    line = next(d for d in re.findall(r'<path aria-hidden="true" d="(M[^"]+)"', svg) if "L" in d)
-    return [float(x) for x in re.findall(r"[ML](-?[\d.]+),", line)]
+    lines = [d for d in re.findall(r'<path aria-hidden="true" d="(M[^"]+)"', svg) if "L" in d]
+    return [float(x) for line in lines for x in re.findall(r"[ML](-?[\d.]+),", line)]
 
 
 def ring_of(rows: int) -> RingBuffer:
@@ -46,19 +44,24 @@ def ring_of(rows: int) -> RingBuffer:
     return ring
 
 
+@pytest.mark.parametrize("rows", [500, 20_000])  # drawn whole; downsampled
 @pytest.mark.parametrize("vl_version", ["5.21", "6.4"])
-def test_a_downsampled_line_sits_on_the_grid_not_stretched_over_the_axis(vl_version):
-    frame = downsampled_frame(ring_of(20_000), ("A", "B"), COLUMNS)
-    t = frame[TIME_COLUMN].dt.epoch("ns").to_numpy()
-    start, stop = int(t[0]), int(t[-1])  # the rows that pin the axis
-    xs = line_xs(frame, vl_version)
-    assert xs[0] == pytest.approx((t[1] - start) / (stop - start) * COLUMNS, abs=0.01)
-    assert xs[-1] == pytest.approx((t[-2] - start) / (stop - start) * COLUMNS, abs=0.01)
-    assert xs[0] > 0.5  # the oldest sample is not at the axis' start: the axis is the grid's
+def test_the_line_sits_on_the_axes_dataset_inside_the_axis(rows, vl_version):
+    ring = ring_of(rows)
+    sent = ChartLayout(COLUMNS, ("A", "B")).datasets(ring.times, ring.values, 0)
+    (axes,) = pl.read_ipc_stream(io.BytesIO(sent.arrow[AXES])).rows(named=True)
+    x = lambda t: (t / 1e6 - axes["x0"]) / (axes["x1"] - axes["x0"]) * COLUMNS  # noqa: E731
+    xs = rendered_xs(sent, vl_version)
+    assert min(xs) == pytest.approx(x(ring.times[0]), abs=0.01)
+    assert max(xs) == pytest.approx(x(ring.times[-1]), abs=0.01)
+    assert min(xs) > 0 and max(xs) < COLUMNS  # every sample inside the axis
 
 
-@pytest.mark.parametrize("vl_version", ["5.21", "6.4"])
-def test_a_whole_window_spans_the_axis(vl_version):
-    xs = line_xs(window_frame(ring_of(500), ("A", "B")), vl_version)
-    assert xs[0] == pytest.approx(0, abs=0.01)
-    assert xs[-1] == pytest.approx(COLUMNS, abs=0.01)
+def test_a_downsampled_axis_is_the_grids_bins_one_per_pixel_column():
+    ring = ring_of(20_000)
+    layout = ChartLayout(COLUMNS, ("A", "B"))
+    sent = layout.datasets(ring.times, ring.values, 0)
+    (axes,) = pl.read_ipc_stream(io.BytesIO(sent.arrow[AXES])).rows(named=True)
+    bin_ms = layout._grid.bin_ns / 1e6
+    assert (axes["x1"] - axes["x0"]) / bin_ms == pytest.approx(COLUMNS)
+    assert axes["x0"] / bin_ms == pytest.approx(round(axes["x0"] / bin_ms))  # on the grid

@@ -3,14 +3,16 @@ pixel column, null apart from NaN."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feed.downsample import bin_extremes, union_and_owners
-from feed.frame import chart_frame, downsampled_frame
-from feed.grid_m4 import GridM4
+from feed.layers import PARTS, ChartLayout
 from feed.ring import RingBuffer
 
 EPOCH = 1_800_000_000 * 10**9  # realistic int64 ns times, beyond float64's exact range
@@ -80,42 +82,21 @@ def full_ring(rows: int, series: int, seed: int = 0) -> RingBuffer:
 
 @pytest.mark.parametrize("series", [1, 2, 5])
 @pytest.mark.parametrize("columns", [10, 333])
-def test_chart_frame_never_sends_more_than_four_points_per_column_per_series(series, columns):
+def test_the_chart_never_draws_more_than_four_points_per_column_per_series(series, columns):
     names = tuple("ABCDE"[:series])
     for rows in (3, 4 * columns, 4 * columns + 1, 20_000):
-        frame = chart_frame(full_ring(rows, series), names, columns)
-        points = sum(frame[name].is_not_null().sum() for name in names)
-        assert points <= 4 * columns * series
-        assert frame.height <= 4 * columns * series
+        ring = full_ring(rows, series)
+        sent = ChartLayout(columns, names).datasets(ring.times, ring.values, 0)
+        assert sent.points <= (4 * columns + 2) * series  # + the parts' joins
 
 
-def test_downsampled_frame_keeps_each_series_m4_and_nulls_the_rest():
-    ring = full_ring(30_000, 3, seed=9)
-    frame = downsampled_frame(ring, ("A", "B", "C"), 200)
-    window = GridM4(200).update(ring.times, ring.values, 0)
-    inner = frame[1:-1]  # the first and last rows pin the time axis
-    rows = np.searchsorted(ring.times, inner["t"].dt.epoch("ns").to_numpy())
-    for i, name in enumerate(("A", "B", "C")):
-        own = inner[name].is_not_null().to_numpy()
-        np.testing.assert_array_equal(rows[own], window.kept(i))
-        np.testing.assert_array_equal(inner[name].to_numpy()[own], ring.values[i][rows[own]])
-
-
-def test_downsampled_frame_pins_the_time_axis_to_the_grid():
-    ring = full_ring(30_000, 2, seed=3)
-    frame = downsampled_frame(ring, ("A", "B"), 200)
-    window = GridM4(200).update(ring.times, ring.values, 0)
-    edges = frame["t"].dt.epoch("ns").to_numpy()[[0, -1]]
-    np.testing.assert_array_equal(edges, window.domain)
-    assert frame["A"].is_nan().to_list()[0] and frame["A"].is_nan().to_list()[-1]
-    assert frame["B"].is_null().to_list()[0] and frame["B"].is_null().to_list()[-1]
-
-
-def test_downsampled_frame_keeps_nan_apart_from_null():
+def test_the_chart_keeps_nan_so_gaps_show():
     ring = RingBuffer(10_000, 2)
     values = np.random.default_rng(4).standard_normal((10_000, 2))
     values[3_000:4_000, 0] = np.nan
     ring.extend(regular(10_000), values)
-    frame = downsampled_frame(ring, ("A", "B"), 100)[1:-1]  # without the axis rows
-    assert frame["A"].is_nan().sum() >= 2
-    assert frame["B"].is_nan().sum() == 0
+    sent = ChartLayout(100, ("A", "B")).datasets(ring.times, ring.values, 0)
+    parts = [pl.read_ipc_stream(io.BytesIO(sent.arrow[name])) for name in PARTS]
+    drawn = pl.concat(parts)
+    assert drawn.filter(pl.col("series") == "A")["value"].is_nan().sum() >= 2
+    assert drawn.filter(pl.col("series") == "B")["value"].is_nan().sum() == 0

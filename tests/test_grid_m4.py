@@ -12,7 +12,7 @@ from feed import grid_m4
 from feed.grid_m4 import MIN_COLUMNS, GridM4, GridWindow
 from feed.ring import RingBuffer
 from feed.sources import SyntheticSource
-from feed.stream import GRIDS_KEPT, Feed
+from feed.stream import LAYOUTS_KEPT, Feed
 
 EPOCH = 1_800_000_000 * 10**9
 TENTH = 100_000_000
@@ -192,12 +192,12 @@ def test_columns_must_be_an_integer_of_at_least_three(columns):
         GridM4(columns)
 
 
-def test_feed_remembers_one_grid_per_width_and_window_and_forgets_on_reconfigure():
+def test_feed_remembers_one_layout_per_width_and_window_and_forgets_on_reconfigure():
     feed = Feed(SyntheticSource(sample_interval=0.01, seed=1), capacity=10_000)
     feed.update(now=EPOCH)  # 60 s of backfill: 6,000 samples
-    for columns in range(100, 100 + 100 * (GRIDS_KEPT + 3), 100):
+    for columns in range(100, 100 + 100 * (LAYOUTS_KEPT + 3), 100):
         feed.chart_data(columns, last=5_000)
-    assert len(feed._grids) == GRIDS_KEPT
-    assert (100, 5_000) not in feed._grids and (100 * (GRIDS_KEPT + 3), 5_000) in feed._grids
+    assert len(feed._layouts) == LAYOUTS_KEPT
+    assert (100, 5_000) not in feed._layouts and (100 * (LAYOUTS_KEPT + 3), 5_000) in feed._layouts
     feed.reconfigure(capacity=8_000)
-    assert feed._grids == {}
+    assert feed._layouts == {}

@@ -13,6 +13,7 @@ import vl_convert
 from streamlit.testing.v1 import AppTest
 
 from feed import compile_line_chart, memory
+from feed.layers import PARTS
 from feed.memory import (
     STREAMLIT_TIMING_MARKS,
     STREAMLIT_TIMING_MEASURES,
@@ -116,27 +117,29 @@ def test_collect_now_and_then_uses_one_collector_per_process(monkeypatch):
     assert calls == [1]
 
 
-def derived_transforms(spec: dict) -> list[str]:
-    """The Vega transforms of the dataset Vega-Lite derives from the chart's named data."""
+def derived_transforms(spec: dict, name: str) -> list[str]:
+    """The Vega transforms of the datasets Vega-Lite derives from the named data ``name``."""
     vega = vl_convert.vegalite_to_vega(spec)
-    (derived,) = [d for d in vega["data"] if d.get("source") == spec["data"]["name"]]
-    return [t["type"] for t in derived["transform"]]
+    derived = [d for d in vega["data"] if d.get("source") == name]
+    return [t["type"] for d in derived for t in d.get("transform", [])]
 
 
-def test_vega_lites_default_parsing_copies_rows_before_the_fold():
-    # The leak's cause: a transform changing the rows before the fold (Vega then copies every
+def test_vega_lites_default_parsing_copies_rows_with_a_formula():
+    # The leak's cause: a transform changing the dataset's own rows (Vega then copies every
     # row through a Relay that remembers it). If Vega-Lite stops doing this, the chart's
     # `"parse": None` can go.
     spec = compile_line_chart(("A", "B"))
-    spec["data"] = {"name": spec["data"]["name"]}
-    assert derived_transforms(spec)[:2] == ["formula", "fold"]
+    for layer in spec["layer"]:
+        layer["data"] = {"name": layer["data"]["name"]}
+    assert "formula" in derived_transforms(spec, "body")
 
 
 @pytest.mark.parametrize("names", [("A", "B"), ("temp.c", "x[0]")])
-def test_the_compiled_chart_folds_first(names):
+def test_the_compiled_chart_copies_no_rows(names):
     spec = compile_line_chart(names)
-    assert spec["data"]["format"] == {"parse": None}
-    assert derived_transforms(spec)[0] == "fold"
+    assert all(layer["data"]["format"] == {"parse": None} for layer in spec["layer"])
+    for part in PARTS:
+        assert "formula" not in derived_transforms(spec, part)
 
 
 def test_timings_script_clears_streamlit_entries_by_name_every_interval():

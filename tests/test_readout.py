@@ -18,7 +18,7 @@ NOW = 1_800_000_000 * NS_PER_SECOND
 
 
 def tick(ms: float, points: int = 10, window: int = 100) -> Tick:
-    return Tick(Update(added=1), ChartData(b"x" * 2048, points, points, window, 2), ms / 1e3)
+    return Tick(Update(added=1), ChartData({"body": b"x" * 2048}, points, window, 2), ms / 1e3)
 
 
 def test_readout_is_empty_before_the_first_tick():

@@ -83,8 +83,9 @@ def test_feed_reconfigure_new_series_keep_shared_names_and_start_as_gaps():
     assert not np.isnan(feed.ring.values[1, -2:]).any()
 
 
-def test_feed_chart_frame_downsamples_big_windows():
+def test_feed_chart_datasets_downsample_big_windows():
     feed = Feed(SyntheticSource(seed=0, backfill=5_000), capacity=10_000)
     feed.update(NOW)
-    assert feed.chart_frame(100).height <= 4 * 100 * 2
-    assert feed.chart_frame(10_000).height == 9_999
+    assert feed.chart_datasets(100).points <= (4 * 100 + 2) * 2  # + the parts' joins
+    whole = feed.chart_datasets(10_000).points
+    assert 9_999 * 2 <= whole <= (9_999 + 2) * 2

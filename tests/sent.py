@@ -1,0 +1,31 @@
+"""What a chart element carried to the browser, decoded: the datasets, and the points as a wide
+frame (``t`` and one column per series), as the tests of the app read them."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+from feed.layers import AXES, PARTS
+
+
+def datasets(chart_proto) -> dict[str, pl.DataFrame]:
+    """The chart's datasets by name, decoded from the Arrow bytes on the wire."""
+    return {d.name: pl.read_ipc_stream(io.BytesIO(d.data.data)) for d in chart_proto.datasets}
+
+
+def wide(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The points of the ``tail``, ``body`` and ``head`` datasets as one wide frame sorted by
+    time, each point once (the parts repeat the points that join them), ``t`` as UTC instants."""
+    assert set(parts) == {*PARTS, AXES}
+    points = pl.concat([parts[name] for name in PARTS]).unique(["t", "series"], keep="first")
+    names = parts["body"]["series"].dtype.categories.to_list()
+    frame = points.with_columns(pl.col("series").cast(pl.String)).pivot(
+        on="series", index="t", values="value"
+    )
+    missing = [pl.lit(None, pl.Float64).alias(n) for n in names if n not in frame.columns]
+    frame = frame.with_columns(missing).select("t", *names).sort("t")
+    return frame.with_columns(
+        pl.from_epoch(pl.col("t").cast(pl.Int64), "ms").dt.replace_time_zone("UTC")
+    )

@@ -20,6 +20,10 @@ TIME_LABELS = (
     " ? timeFormat(datum.value, '%b %d %H:%M') : timeFormat(datum.value, '%H:%M:%S')"
 )
 
+ZOOM = "zoom"
+"""The chart's zoom: an interval on the time axis bound to its scale, reported to Python."""
+LEGEND = "legend"
+"""The series the legend shows (empty: all)."""
 AXIS_SIGNALS = ("x0", "x1", "y0", "y1")
 """The chart's signals holding the axes' ends, read from the ``axes`` dataset."""
 
@@ -52,15 +56,30 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
             legend=alt.Legend(orient="bottom"),
         ),
     }
+    # Wheel and drag zoom and pan the time axis (the scale's domain then follows the
+    # selection, not the signals, until a double-click); a legend click shows one series,
+    # shift-click adds or removes one.
+    zoom = alt.selection_interval(name=ZOOM, encodings=["x"], bind="scales")
+    legend = alt.selection_point(name=LEGEND, fields=["series"], bind="legend")
+    shown = alt.condition(legend, alt.value(1), alt.value(0))
     lines = [
         alt.Chart(alt.NamedData(part))
-        .mark_line(clip=True, invalid="break-paths-show-domains")
-        .encode(**encoding)
+        # Round joins: a dense line turns at every sample, and pointed (miter) joins would
+        # draw tips that M4's fewer corners do not (tests/test_fidelity.py).
+        .mark_line(clip=True, invalid="break-paths-show-domains", strokeJoin="round")
+        .encode(**encoding, strokeOpacity=shown)
+        .properties(name=part)  # a fixed view name: the spec's JSON never changes
         for part in PARTS
     ]
-    # The axes' dataset needs a layer to be loaded at all: an invisible rule.
-    axes = alt.Chart(alt.NamedData(AXES)).mark_rule(opacity=0).encode(x=alt.X("x1:T"))
-    chart = alt.layer(*lines, axes).properties(height=height)
+    lines[1] = lines[1].add_params(zoom, legend)
+    # The axes' dataset: the note saying how the chart is downsampled, top right (and a
+    # layer that loads the dataset at all).
+    note = (
+        alt.Chart(alt.NamedData(AXES))
+        .mark_text(align="right", baseline="top", dx=-4, dy=4, color="#808495", fontSize=11)
+        .encode(text="note:N", x=alt.value({"expr": "width"}), y=alt.value(0))
+    )
+    chart = alt.layer(*lines, note).properties(height=height)
     with alt.theme.enable("none"):
         spec = chart.to_dict()
     spec.pop("$schema", None)  # the frontend pins its own Vega-Lite version
@@ -70,8 +89,11 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     for layer in spec["layer"]:
         layer["data"] = {**layer["data"], "format": {"parse": None}}
     spec["params"] = [
-        {"name": name, "expr": f"length(data('{AXES}')) ? data('{AXES}')[0].{name} : 0"}
-        for name in AXIS_SIGNALS
+        *spec.get("params", []),
+        *(
+            {"name": name, "expr": f"length(data('{AXES}')) ? data('{AXES}')[0].{name} : 0"}
+            for name in AXIS_SIGNALS
+        ),
     ]
     spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
     spec.setdefault("config", {}).setdefault("mark", {})["aria"] = False

@@ -13,7 +13,8 @@ points are cut in time:
   same until a new block begins;
 - ``tail`` and ``head``: the points in the oldest and the newest block, and per series the
   point that joins them to the rest: small, and new every tick;
-- ``axes``: one row, the time axis' ends and the value axis' ends rounded out to a nice step.
+- ``axes``: one row, the time axis' ends and the value axis' ends rounded out to a nice step,
+  and a note saying how the points are downsampled.
 
 Points are long (``t`` epoch ms, ``series``, ``value``): one row per point a series draws,
 none for the others, so nothing is folded or dropped in the page.
@@ -38,7 +39,8 @@ per block; a tick re-sends the points of two blocks."""
 PARTS = ("tail", "body", "head")
 """The datasets holding points, oldest first."""
 AXES = "axes"
-"""The dataset holding the axes' ends: one row, ``x0``, ``x1`` (epoch ms), ``y0``, ``y1``."""
+"""The dataset holding the axes' ends: one row, ``x0``, ``x1`` (epoch ms), ``y0``, ``y1``, and
+``note`` (how the points are downsampled)."""
 DOWNSAMPLE_FROM = 4
 """Points per pixel column beyond which a window is M4-downsampled."""
 MIN_COLUMNS = 8
@@ -121,7 +123,8 @@ class ChartLayout:
         joins = body_end > tail_end and _last_rows(points, tail_end, body_end)
         head = self._frame(points, body_end, size, before=joins or None)
         low, high = self._value_axis(points.values)
-        axes = _axes((end - self.columns * bin_ns) / 1e6, end / 1e6, low, high)
+        note = f"M4, 1 column = {duration(bin_ns)}" if mode else ""
+        axes = _axes((end - self.columns * bin_ns) / 1e6, end / 1e6, low, high, note)
         body_bytes, body_points = self._body
         return ChartDatasets(
             {"tail": _ipc(tail), "body": body_bytes, "head": _ipc(head), AXES: axes},
@@ -190,7 +193,7 @@ class ChartLayout:
         now = time.time_ns() / 1e6
         columns = [pl.Series("t", [], pl.Float64), self._series.clear()]
         empty = _ipc(pl.DataFrame([*columns, pl.Series("value", [], pl.Float64)]))
-        axes = _axes(now - 60e3, now, 0.0, 1.0)
+        axes = _axes(now - 60e3, now, 0.0, 1.0, "")
         return ChartDatasets({**dict.fromkeys(PARTS, empty), AXES: axes}, 0)
 
 
@@ -228,9 +231,19 @@ def nice_step(at_least: float) -> float:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= at_least * (1 - 1e-12))
 
 
-def _axes(x0: float, x1: float, y0: float, y1: float) -> bytes:
-    """The axes' dataset: one row, the time axis' ends (epoch ms) and the value axis' ends."""
-    return _ipc(pl.DataFrame({"x0": [x0], "x1": [x1], "y0": [y0], "y1": [y1]}))
+def _axes(x0: float, x1: float, y0: float, y1: float, note: str) -> bytes:
+    """The axes' dataset: one row, the time axis' ends (epoch ms), the value axis' ends, and
+    the note saying how the chart is downsampled ("" when it is not)."""
+    return _ipc(pl.DataFrame({"x0": [x0], "x1": [x1], "y0": [y0], "y1": [y1], "note": [note]}))
+
+
+def duration(ns: int) -> str:
+    """``ns`` nanoseconds for a person: "250 ms", "12.5 s", "10.4 min", "2.1 h", "3.2 d"."""
+    seconds = ns / 1e9
+    for unit, size in (("d", 86_400), ("h", 3_600), ("min", 60), ("s", 1)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds * 1e3:.3g} ms"
 
 
 def _ipc(frame: pl.DataFrame) -> bytes:

@@ -26,10 +26,26 @@ def test_chart_draws_each_part_as_a_layer_over_the_axes_signals():
         assert x["scale"]["domain"] == [{"expr": "x0"}, {"expr": "x1"}]
         assert y["scale"]["domain"] == [{"expr": "y0"}, {"expr": "y1"}]
         assert color["scale"]["domain"] == ["A", "B"]  # not from the data either
-    assert {p["name"]: p["expr"] for p in spec["params"]}["x0"] == (
+    assert {p["name"]: p.get("expr") for p in spec["params"]}["x0"] == (
         "length(data('axes')) ? data('axes')[0].x0 : 0"
     )
     assert "datasets" not in spec  # no "empty" placeholder dataset from Altair
+
+
+def test_chart_zooms_the_time_axis_and_filters_series_by_legend():
+    spec = compile_line_chart(("A", "B"))
+    params = {p["name"]: p for p in spec["params"]}
+    assert params["zoom"]["select"] == {"type": "interval", "encodings": ["x"]}
+    assert params["zoom"]["bind"] == "scales"  # wheel and drag; a double-click resets
+    assert params["legend"]["select"] == {"type": "point", "fields": ["series"]}
+    assert params["legend"]["bind"] == "legend"
+    for layer in spec["layer"][:3]:
+        assert layer["mark"]["strokeJoin"] == "round"
+        opacity = layer["encoding"]["strokeOpacity"]
+        assert opacity["condition"] == {"param": "legend", "value": 1}
+        assert opacity["value"] == 0  # a series the legend does not show is not drawn
+    note = spec["layer"][3]
+    assert (note["mark"]["type"], note["encoding"]["text"]["field"]) == ("text", "note")
 
 
 def test_chart_scales_read_no_data_so_a_tick_moves_no_point_it_did_not_send():

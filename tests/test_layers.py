@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from feed.grid_m4 import GridM4
-from feed.layers import AXES, BLOCKS, PARTS, ChartLayout, nice_step
+from feed.layers import AXES, BLOCKS, PARTS, ChartLayout, duration, nice_step
 
 EPOCH = 1_800_000_000 * 10**9
 STEP = 10**8  # a sample every 0.1 s
@@ -39,7 +39,29 @@ def test_layout_sends_the_three_parts_and_the_axes_in_the_charts_order():
     parts = decoded(sent)
     assert parts["body"].columns == ["t", "series", "value"]
     assert parts["body"]["series"].dtype == pl.Enum(["A", "B"])
-    assert parts[AXES].columns == ["x0", "x1", "y0", "y1"]
+    assert parts[AXES].columns == ["x0", "x1", "y0", "y1", "note"]
+    assert parts[AXES]["note"].to_list() == [""]  # drawn whole
+
+
+def test_a_downsampled_chart_says_so_with_its_column_width():
+    layout = ChartLayout(100, ("A", "B"))
+    sent = layout.datasets(*window(20_000), 0)
+    (note,) = decoded(sent)[AXES]["note"].to_list()
+    assert note == f"M4, 1 column = {duration(layout._grid.bin_ns)}"
+
+
+@pytest.mark.parametrize(
+    ("ns", "shown"),
+    [
+        (250 * 10**6, "250 ms"),
+        (12_500 * 10**6, "12.5 s"),
+        (624 * 10**9, "10.4 min"),
+        (7_560 * 10**9, "2.1 h"),
+        (276_480 * 10**9, "3.2 d"),
+    ],
+)
+def test_duration_reads_as_a_person_would_say_it(ns, shown):
+    assert duration(ns) == shown
 
 
 def test_a_small_window_travels_whole_each_point_once_beside_the_joins():

@@ -20,13 +20,14 @@ from feed import Feed, SyntheticSource, compile_line_chart, memory
 from feed.catalog import (
     MAX_FEEDS,
     MAX_SERIES,
-    SAMPLE_INTERVAL_S,
     SourceConfig,
     SourceUnavailable,
     build_catalog,
     start_source,
+    synthetic_interval,
     with_series,
 )
+from feed.layers import duration
 from feed.readout import TickHistory
 from feed.settings import (
     MAX_RUN_EVERY_S,
@@ -174,6 +175,11 @@ def toggle_streaming() -> None:
     st.session_state.ticks = TickHistory()  # the readout's rate is for this run of ticks
 
 
+def follow_live() -> None:
+    """A new chart (a new widget key): its time axis follows the newest data again."""
+    st.session_state.chart_generation += 1
+
+
 def source_picked() -> None:
     """A synthetic source starts at the series its catalog entry names."""
     picked = CATALOG.get(st.session_state.source)
@@ -237,7 +243,7 @@ if config.kind == "synthetic":
 try:
     # A feed put in session state by hand (tests do) stays until the user picks another source.
     if "feed" not in st.session_state or st.session_state.get("feed_config", config) != config:
-        backfill_s = max(60.0, (FIRST_WINDOW + 1) * SAMPLE_INTERVAL_S)  # fill the first window
+        backfill_s = max(60.0, (FIRST_WINDOW + 1) * synthetic_interval())  # fill the first window
         previous = st.session_state.get("feed")
         st.session_state.feed = shared_feed(name, config, backfill_s, _previous=previous)
         st.session_state.feed_config = config
@@ -276,7 +282,16 @@ else:
 def show_latest_data() -> None:
     feed: Feed = st.session_state.feed
     window, width_px, refused = chart_choices()
-    tick = draw_tick(feed, line_chart_spec(feed.names), width_px=width_px, window=window)
+    key = f"chart_{st.session_state.setdefault('chart_generation', 0)}"
+    spec = line_chart_spec(feed.names)
+    tick = draw_tick(feed, spec, width_px=width_px, window=window, key=key)
+    if tick.zoom is not None:
+        start, end = tick.zoom
+        st.caption(
+            f"Zoomed in on {duration(end - start)} at full detail; new data keeps arriving. "
+            "Double-click the chart, or:"
+        )
+        st.button("Follow live", on_click=follow_live, key="follow_live")
     show_tick_status(tick)
     for problem in refused:
         st.error(f"Refused: {problem}.")

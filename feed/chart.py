@@ -72,12 +72,14 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
         for part in PARTS
     ]
     lines[1] = lines[1].add_params(zoom, legend)
-    # The axes' dataset: the note saying how the chart is downsampled, top right (and a
-    # layer that loads the dataset at all).
+    # The axes' dataset: the note saying how the chart is downsampled, top left (and a
+    # layer that loads the dataset at all). Placed by constants: a position read from the
+    # `width` signal kept the page re-laying itself out, and Streamlit's sidebar stopped
+    # updating (seen in Chromium).
     note = (
         alt.Chart(alt.NamedData(AXES))
-        .mark_text(align="right", baseline="top", dx=-4, dy=4, color="#808495", fontSize=11)
-        .encode(text="note:N", x=alt.value({"expr": "width"}), y=alt.value(0))
+        .mark_text(align="left", baseline="top", dx=4, dy=4, color="#808495", fontSize=11)
+        .encode(text="note:N", x=alt.value(0), y=alt.value(0))
     )
     chart = alt.layer(*lines, note).properties(height=height)
     with alt.theme.enable("none"):

@@ -83,7 +83,7 @@ class Feed:
         self._in_flight_since = 0.0
         self._last_poll = -float("inf")
         self.last_update = Update()
-        self._layouts: dict[tuple[int, int | None], ChartLayout] = {}  # per width and window
+        self._layouts: dict[tuple, ChartLayout] = {}  # per width, window and zoomed range
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -133,16 +133,28 @@ class Feed:
         Not locked: for single-threaded use. Shared feeds are read with ``chart_data``."""
         return window_frame(self.ring, self.names, last)
 
-    def chart_datasets(self, columns: int, last: int | None = None) -> ChartDatasets:
+    def chart_datasets(
+        self, columns: int, last: int | None = None, span: tuple[int, int] | None = None
+    ) -> ChartDatasets:
         """What a chart ``columns`` pixels wide draws of the newest ``last`` samples (see
-        ``feed.layers.ChartLayout``); not locked, like ``frame``."""
+        ``feed.layers.ChartLayout``), or, given ``span`` (start, end ns), of those in that
+        range and one either side (a zoomed chart's lines reach its edges); not locked,
+        like ``frame``."""
         times, values = newest(self.ring, self.names, last)
-        return self._layout(columns, last).datasets(times, values, self.ring.written - len(times))
+        first_seq = self.ring.written - len(times)
+        if span is not None:
+            start = max(int(np.searchsorted(times, span[0], side="left")) - 1, 0)
+            stop = min(int(np.searchsorted(times, span[1], side="right")) + 1, len(times))
+            times, values, first_seq = times[start:stop], values[:, start:stop], first_seq + start
+        return self._layout(columns, last, span).datasets(times, values, first_seq)
 
-    def chart_data(self, columns: int, last: int | None = None) -> ChartData:
-        """A consistent snapshot of the window for the chart, serialised under the lock."""
+    def chart_data(
+        self, columns: int, last: int | None = None, span: tuple[int, int] | None = None
+    ) -> ChartData:
+        """A consistent snapshot of the window (or of ``span`` in it) for the chart,
+        serialised under the lock."""
         with self._window_lock:
-            sent = self.chart_datasets(columns, last)
+            sent = self.chart_datasets(columns, last, span)
             window = len(self.ring) if last is None else min(last, len(self.ring))
         return ChartData(sent.arrow, sent.points, window, len(self.names))
 
@@ -185,11 +197,14 @@ class Feed:
             self.ring = ring
             self._layouts.clear()
 
-    def _layout(self, columns: int, last: int | None) -> ChartLayout:
+    def _layout(
+        self, columns: int, last: int | None, span: tuple[int, int] | None = None
+    ) -> ChartLayout:
         """The layout remembered for charts ``columns`` px wide showing the newest ``last``
-        samples (each viewer's settings have their own); at most ``LAYOUTS_KEPT``, the least
-        recently used dropped first. The caller holds ``_window_lock``."""
-        key = (columns, last)
+        samples, or ``span`` of them (each viewer's settings have their own); at most
+        ``LAYOUTS_KEPT``, the least recently used dropped first. The caller holds
+        ``_window_lock``."""
+        key = (columns, last, span)
         layout = self._layouts.pop(key, None) or ChartLayout(columns, self.names)
         self._layouts[key] = layout  # now the most recently used
         while len(self._layouts) > LAYOUTS_KEPT:

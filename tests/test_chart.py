@@ -79,7 +79,7 @@ def _chart_app() -> None:
     spec = compile_line_chart(("A", "B"))
     feed = Feed(SyntheticSource(seed=0))
     for tick in range(3):
-        draw_tick(feed, spec, now=10**18 + tick * 2 * 10**9)
+        draw_tick(feed, spec, now=10**18 + tick * 2 * 10**9, key=f"chart_{tick}")
     st.session_state.ticks = 3
 
 
@@ -108,7 +108,7 @@ def _growing_window_app() -> None:
     spec = compile_line_chart(("A", "B"))
     feed = Feed(SyntheticSource(seed=0, backfill=20_000), capacity=50_000)
     for window in (100, 1_999, 2_001, 4_999, 5_001, 20_000):
-        draw_tick(feed, spec, now=10**18, width_px=800, window=window)
+        draw_tick(feed, spec, now=10**18, width_px=800, window=window, key=f"chart_{window}")
     st.session_state.done = True
 
 

@@ -297,13 +297,15 @@ def show_latest_data() -> None:
         st.error(f"Refused: {problem}.")
     memory.collect_now_and_then()  # a full GC pass every 30 s, not after every run
     st.session_state.ticks.add(tick)
-    # A full run starts the sidebar afresh, so it redraws the readout; ticks, once a second.
+    # The figures are computed at most once a second, but sent every tick: Streamlit's
+    # frontend clears an element a fragment wrote on an earlier run and not on this one.
     if st.session_state.pop("full_run", False) or st.session_state.ticks.due():
         figures = st.session_state.ticks.readout().markdown()
         status = getattr(feed.source, "status", None)  # e.g. the file source's position
         if status:
             figures += "  \n`" + status.replace("`", "'") + "`"
-        readout.markdown(figures)
+        st.session_state.figures = figures
+    readout.markdown(st.session_state.figures)
 
 
 st.session_state.full_run = True

@@ -24,8 +24,63 @@ ZOOM = "zoom"
 """The chart's zoom: an interval on the time axis bound to its scale, reported to Python."""
 LEGEND = "legend"
 """The series the legend shows (empty: all)."""
+HOVER = "hover"
+"""The pointer's pixel column: a point selection over ``HOVER_COLUMNS`` targets."""
+HOVER_COLUMNS = 400
 AXIS_SIGNALS = ("x0", "x1", "y0", "y1")
 """The chart's signals holding the axes' ends, read from the ``axes`` dataset."""
+
+
+def _hover_layers(
+    names: tuple[str, ...], encoding: dict[str, Any], legend: alt.Parameter
+) -> list[alt.Chart]:
+    """The crosshair: a vertical rule at the pointer's pixel column (snapped to one of
+    ``HOVER_COLUMNS`` targets across the axis, so the nearest-point search never grows with
+    the data), its time, and each shown series' sample nearest to it, with its value.
+
+    A move of the pointer filters the drawn points by time once (the only cost that grows
+    with them); the labels stand in for a tooltip, which Vega shows for one item only."""
+    x = encoding["x"]
+    # The axis' ends from the signals, not from the scale: data computed from the scale
+    # kept the page re-laying itself out (as with the note's position).
+    lo = f"({ZOOM}_t ? +{ZOOM}_t[0] : x0)"
+    hi = f"({ZOOM}_t ? +{ZOOM}_t[1] : x1)"
+    across = f"{lo} + (datum.i + 0.5) * ({hi} - {lo}) / {HOVER_COLUMNS}"
+    hover = alt.selection_point(
+        name=HOVER, nearest=True, on="pointermove", encodings=["x"], clear="pointerout"
+    )
+    targets = alt.Chart(alt.sequence(0, HOVER_COLUMNS, as_="i")).transform_calculate(t=across)
+    when = alt.Tooltip("t:T", format="%H:%M:%S.%L", title="time")  # the viewer's local time
+    layers = [
+        targets.mark_point(opacity=0).encode(x=x, tooltip=when).add_params(hover),
+        targets.transform_filter("abs(datum.t - hover_t) < 1")
+        .mark_rule(color="#808495")
+        .encode(x=x),
+    ]
+    order = "[" + ", ".join(repr(name) for name in names) + "]"
+    half = f"({hi} - {lo}) / {2 * HOVER_COLUMNS}"
+    for part in PARTS:
+        nearest = (
+            alt.Chart(alt.NamedData(part))
+            .transform_filter(f"hover_t !== null && abs(datum.t - hover_t) <= {half}")
+            .transform_filter(legend)
+            .transform_calculate(dist="abs(datum.t - hover_t)")
+            .transform_joinaggregate(nearest="min(dist)", groupby=["series"])
+            .transform_filter("datum.dist === datum.nearest")
+            .transform_calculate(
+                row=f"indexof({order}, datum.series)",
+                label="datum.series + ': ' + format(datum.value, '.4~g')",
+            )
+        )
+        layers.append(nearest.mark_rule(color="#808495", strokeWidth=1).encode(x=x))
+        dots = nearest.mark_point(filled=True, size=30)
+        layers.append(dots.encode(x=x, y=encoding["y"], color=encoding["color"]))
+        layers.append(
+            nearest.transform_calculate(px="20 + 14 * datum.row")
+            .mark_text(align="left", baseline="top", dx=6, fontSize=11)
+            .encode(x=x, y=alt.Y("px:Q", scale=None), text="label:N", color=encoding["color"])
+        )
+    return layers
 
 
 def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, Any]:
@@ -81,7 +136,9 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
         .mark_text(align="left", baseline="top", dx=4, dy=4, color="#808495", fontSize=11)
         .encode(text="note:N", x=alt.value(0), y=alt.value(0))
     )
-    chart = alt.layer(*lines, note).properties(height=height)
+    chart = alt.layer(*lines, note, *_hover_layers(names, encoding, legend)).properties(
+        height=height
+    )
     with alt.theme.enable("none"):
         spec = chart.to_dict()
     spec.pop("$schema", None)  # the frontend pins its own Vega-Lite version
@@ -89,13 +146,15 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     # makes Vega copy every row through a Relay operator that keeps one entry per row it
     # ever copied, for the page's lifetime (feed/memory.py, "The page, Vega").
     for layer in spec["layer"]:
-        layer["data"] = {**layer["data"], "format": {"parse": None}}
+        if "name" in layer["data"]:
+            layer["data"] = {**layer["data"], "format": {"parse": None}}
     spec["params"] = [
         *spec.get("params", []),
         *(
             {"name": name, "expr": f"length(data('{AXES}')) ? data('{AXES}')[0].{name} : 0"}
             for name in AXIS_SIGNALS
         ),
+        {"name": "hover_t", "expr": f"{HOVER} && {HOVER}.t ? +{HOVER}.t[0] : null"},
     ]
     spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
     spec.setdefault("config", {}).setdefault("mark", {})["aria"] = False

@@ -5,6 +5,7 @@ and the legend showing one series."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 import polars as pl
@@ -144,3 +145,26 @@ def test_legend_click_shows_one_series_across_ticks(page: Page):
     page.wait_for_timeout(4 * INTERVAL_MS)  # three ticks and more
     assert page.evaluate(PIXELS_NEAR, [CHART_CANVAS, SERIES_B]) < 50  # B is not
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
+TOOLTIP = "#vg-tooltip-element"
+
+
+def test_hover_shows_the_time_and_a_rule_and_survives_ticks(page: Page):
+    page.wait_for_timeout(2 * INTERVAL_MS)
+    box = page.locator(CHART_CANVAS).bounding_box()
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
+    before = page.eval_on_selector(CHART_CANVAS, "c => c.toDataURL()")
+    page.mouse.move(x - 5, y)
+    page.mouse.move(x, y)
+    tooltip = page.locator(TOOLTIP)
+    expect(tooltip).to_be_visible(timeout=5_000)
+    shown = tooltip.inner_text()
+    assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d{3}", shown.strip()), shown  # the local time
+    assert page.eval_on_selector(CHART_CANVAS, "c => c.toDataURL()") != before  # rule, labels
+    page.wait_for_timeout(4 * INTERVAL_MS)  # three ticks and more
+    expect(tooltip).to_be_visible()
+    assert tooltip.inner_text() == shown  # the same column, under the pointer
+
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] + 200)  # away
+    expect(tooltip).to_be_hidden(timeout=5_000)

@@ -15,9 +15,11 @@ from tests import sent
 def test_chart_draws_each_part_as_a_layer_over_the_axes_signals():
     spec = compile_line_chart(("A", "B"))
     layers = spec["layer"]
-    assert [layer["data"] for layer in layers] == [
+    assert [layer["data"] for layer in layers[:4]] == [
         {"name": name, "format": {"parse": None}} for name in (*PARTS, AXES)
     ]  # no parsing: it leaks in the page
+    named = [layer["data"] for layer in layers if "name" in layer["data"]]
+    assert all(data["format"] == {"parse": None} for data in named)  # the crosshair's too
     for layer in layers[:3]:
         assert layer["mark"]["type"] == "line"
         assert layer["mark"]["invalid"] == "break-paths-show-domains"  # NaN: a gap
@@ -46,6 +48,16 @@ def test_chart_zooms_the_time_axis_and_filters_series_by_legend():
         assert opacity["value"] == 0  # a series the legend does not show is not drawn
     note = spec["layer"][3]
     assert (note["mark"]["type"], note["encoding"]["text"]["field"]) == ("text", "note")
+
+
+def test_chart_hover_snaps_to_columns_not_to_the_data():
+    spec = compile_line_chart(("A", "B"))
+    hover = {p["name"]: p for p in spec["params"]}["hover"]
+    assert hover["select"]["nearest"] is True and hover["select"]["on"] == "pointermove"
+    assert hover["views"] == [spec["layer"][4]["name"]]  # the targets, not the lines
+    targets = spec["layer"][4]
+    assert targets["data"] == {"sequence": {"start": 0, "stop": 400, "as": "i"}}
+    assert targets["encoding"]["tooltip"]["format"] == "%H:%M:%S.%L"  # the time, local
 
 
 def test_chart_scales_read_no_data_so_a_tick_moves_no_point_it_did_not_send():

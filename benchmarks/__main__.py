@@ -65,8 +65,10 @@ def _run_part(part: str, quick: bool, logs: Path) -> dict[str, Any]:
                 "cells": bench_tick.run(plan, progress),
                 "alone": bench_tick.run_alone(plan, progress)}  # fmt: skip
     plan = bench_e2e.QUICK if quick else bench_e2e.FULL
-    progress(f"end to end: {len(plan.configs)} configurations x {len(plan.intervals)} intervals, "
-             f"{plan.warmup_s:g} s warm-up + {plan.window_s:g} s window each")  # fmt: skip
+    count, minutes = len(bench_e2e.measurements(plan)), bench_e2e.estimated_s(plan) / 60
+    progress(f"end to end: {count} measurements ({len(plan.configs)} configurations, "
+             f"{len(plan.intervals)} intervals, {plan.rounds} rounds), {plan.warmup_s:g} s "
+             f"warm-up + {plan.window_s:g} s window each: about {minutes:.0f} min")  # fmt: skip
     logs.mkdir(parents=True, exist_ok=True)
     return {"date": machine.now_iso(), "plan": dataclasses.asdict(plan),
             "runs": bench_e2e.run(plan, progress, log_dir=logs)}  # fmt: skip

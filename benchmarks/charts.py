@@ -94,6 +94,43 @@ def server_cpu_chart(runs: list[dict[str, Any]]) -> alt.FacetChart:
     )
 
 
+def page_cost_chart(runs: list[dict[str, Any]], floor_ms: float | None) -> alt.LayerChart:
+    """The grid's page main-thread ms per tick against the window (log-log), one line per
+    series count, the floor's as a dashed rule."""
+    data = [
+        {"window": r["window_points"], "series": r["series"], "ms": r["browser_task_ms_per_tick"]}
+        for r in runs
+    ]
+    series = sorted({d["series"] for d in data})
+    lines = (
+        alt.Chart(alt.Data(values=data))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "window:Q",
+                title="window (points per series)",
+                scale=alt.Scale(type="log"),
+                axis=alt.Axis(format="~s", values=sorted({d["window"] for d in data})),
+            ),
+            y=alt.Y("ms:Q", title="page main thread ms per tick", scale=alt.Scale(type="log")),
+            color=alt.Color("series:O", title="series", sort=series),
+            tooltip=["window:Q", "series:O", alt.Tooltip("ms:Q", format=".1f")],
+        )
+    )
+    layers: list[alt.Chart] = [lines]
+    if floor_ms:
+        layers.append(
+            alt.Chart(alt.Data(values=[{"ms": floor_ms, "label": "floor"}]))
+            .mark_rule(strokeDash=[4, 4], color=PATH_COLORS["floor"])
+            .encode(y="ms:Q", tooltip=["label:N", alt.Tooltip("ms:Q", format=".1f")])
+        )
+    return alt.layer(*layers).properties(
+        title="End to end at 0.5 s: the page's main thread per tick, by window and series",
+        width=480,
+        height=300,
+    )
+
+
 def _config_order(run: dict[str, Any]) -> int:
     from benchmarks.bench_e2e import CONFIGS
 

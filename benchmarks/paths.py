@@ -6,15 +6,17 @@ current when it is called, exactly as a fragment run draws into the fragment's c
 
 - ``baseline``: the tutorial's code (``benchmarks.baseline``): ``pd.concat``, keep the last
   ``rows`` rows, ``st.line_chart``.
-- ``altair-per-tick``: feed's ring buffer and chart frame (the same rows, M4-downsampled
-  like feed's), but an ``alt.Chart`` built each tick and drawn with ``st.altair_chart``: what
-  compiling the spec once buys, alone.
+- ``altair-per-tick``: feed's ring buffer and chart datasets (the same ``tail``, ``body``,
+  ``head`` and ``axes`` feed sends, decoded from their Arrow bytes), but a layered
+  ``alt.Chart`` with the data inline built each tick and drawn with ``st.altair_chart``:
+  what compiling the spec once buys, alone.
 - ``feed``: ``feed.view.draw_tick`` at the app's default chart width, the app's fragment body.
 - ``floor``: one small element (``st.caption``): what Streamlit itself costs per tick.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -27,9 +29,9 @@ import streamlit as st
 from benchmarks import baseline
 from feed import Feed, SyntheticSource, compile_line_chart
 from feed.chart import TIME_LABELS
-from feed.frame import TIME_COLUMN
+from feed.layers import AXES, PARTS
 from feed.sources import NS_PER_SECOND
-from feed.view import DEFAULT_WIDTH_PX, draw_tick
+from feed.view import CHART_KEY, DEFAULT_WIDTH_PX, draw_tick
 
 SAMPLE_NS = NS_PER_SECOND // 2  # the tutorial samples every 0.5 s
 PATHS = ("baseline", "altair-per-tick", "feed", "floor")
@@ -72,8 +74,11 @@ class AltairPath:
 
     def tick(self, now: Now) -> None:
         self.feed.refresh(now.ns)  # the same poll as draw_tick's
-        frame = self.feed.chart_frame(DEFAULT_WIDTH_PX)  # the same rows feed sends
-        st.altair_chart(altair_line_chart(frame, self.feed.names), width="stretch")
+        sent = self.feed.chart_data(DEFAULT_WIDTH_PX)  # the same datasets feed sends
+        frames = {
+            name: pl.read_ipc_stream(io.BytesIO(data)) for name, data in sent.datasets.items()
+        }
+        st.altair_chart(altair_line_chart(frames, self.feed.names), width="stretch")
 
 
 class FeedPath:
@@ -82,9 +87,13 @@ class FeedPath:
     def __init__(self, rows: int, names: tuple[str, ...], now: Now, seed: int = 0) -> None:
         self.feed = full_feed(rows, names, now, seed)
         self.spec = compile_line_chart(names)
+        self.count = 0
 
     def tick(self, now: Now) -> None:
-        draw_tick(self.feed, self.spec, now.ns)
+        # The chart is a keyed element (its zoom is widget state): a key may be used once per
+        # script run, and every tick here runs in the cell's one script run.
+        self.count += 1
+        draw_tick(self.feed, self.spec, now.ns, key=f"{CHART_KEY}_{self.count}")
 
 
 class FloorPath:
@@ -121,19 +130,32 @@ def full_feed(rows: int, names: tuple[str, ...], now: Now, seed: int = 0) -> Fee
     return feed
 
 
-def altair_line_chart(frame: pl.DataFrame, names: tuple[str, ...]) -> alt.Chart:
-    """The same chart as ``feed.compile_line_chart``, built the obvious way: data inline."""
-    return (
-        alt.Chart(frame)
-        .transform_fold(list(names), as_=["series", "value"])
-        .transform_filter("datum.value !== null")
+def altair_line_chart(frames: dict[str, pl.DataFrame], names: tuple[str, ...]) -> alt.LayerChart:
+    """The same chart as ``feed.compile_line_chart``, built the obvious way: one layer per
+    points dataset (``tail``, ``body``, ``head``) with its frame inline, and the scales'
+    domains written from the ``axes`` row rather than read from it by signals."""
+    axes = frames[AXES].row(0, named=True)
+    encoding = {
+        "x": alt.X(
+            "t:T",
+            title=None,
+            axis=alt.Axis(labelExpr=TIME_LABELS),
+            scale=alt.Scale(domain=[axes["x0"], axes["x1"]]),
+        ),
+        "y": alt.Y(
+            "value:Q", title=None, scale=alt.Scale(domain=[axes["y0"], axes["y1"]], zero=False)
+        ),
+        "color": alt.Color(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=list(names)),
+            legend=alt.Legend(orient="bottom"),
+        ),
+    }
+    lines = [
+        alt.Chart(frames[part])
         .mark_line(clip=True, invalid="break-paths-show-domains")
-        .encode(
-            x=alt.X(f"{TIME_COLUMN}:T", title=None, axis=alt.Axis(labelExpr=TIME_LABELS)),
-            y=alt.Y("value:Q", title=None),
-            color=alt.Color(
-                "series:N", title=None, sort=list(names), legend=alt.Legend(orient="bottom")
-            ),
-        )
-        .properties(height=400)
-    )
+        .encode(**encoding)
+        for part in PARTS
+    ]
+    return alt.layer(*lines).properties(height=400)

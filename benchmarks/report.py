@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import charts
+from benchmarks.bench_e2e import FAST, FAST_INTERVAL, FLOOR, GRID_INTERVAL
 from benchmarks.paths import PATHS
+from benchmarks.stats import ratio
 
 JSON_NAME = "latest.json"
 REPORT_NAME = "REPORT.md"
@@ -79,7 +81,28 @@ def _write_charts(results: dict[str, Any], out: Path) -> dict[str, Path]:
     runs = (results.get("e2e") or {}).get("runs", [])
     if runs:
         files["e2e"] = charts.save(charts.server_cpu_chart(runs), out / "e2e_server_cpu")
+    cells = grid_runs(runs, GRID_INTERVAL)
+    if cells:
+        floor = _find_run(runs, FLOOR, GRID_INTERVAL)
+        floor_ms = floor["browser_task_ms_per_tick"] if floor else None
+        files["grid"] = charts.save(charts.page_cost_chart(cells, floor_ms), out / "e2e_page_grid")
     return files
+
+
+def grid_runs(runs: list[dict[str, Any]], interval: float) -> list[dict[str, Any]]:
+    """The grid's runs at ``interval`` (cells of one window and series count), by window then
+    series; the fast source's are not among them."""
+    return sorted(
+        (r for r in runs if r.get("window_points") and r["config"] != FAST
+         and math.isclose(r["interval_s"], interval)),
+        key=lambda r: (r["window_points"], r["series"]),
+    )  # fmt: skip
+
+
+def _find_run(runs: list[dict[str, Any]], name: str, interval: float) -> dict[str, Any] | None:
+    return next(
+        (r for r in runs if r["config"] == name and math.isclose(r["interval_s"], interval)), None
+    )
 
 
 def markdown(results: dict[str, Any], chart_files: dict[str, Path]) -> str:
@@ -265,7 +288,9 @@ def _e2e(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
         f'`streamlit run` on 127.0.0.1, Chromium clicks "Start streaming"; after '
         f"{plan['warmup_s']:g} s of warm-up, a {plan['window_s']:g} s window is measured; "
         f"{_rounds(plan)}. Ticks "
-        "are fragment runs the server completed (`script_finished` messages on the websocket). "
+        "are fragment runs the server completed and the page received (`script_finished` "
+        "messages, counted in the page as its main thread handles them, over the window on the "
+        "page's clock; Playwright's count over Python's clock is in the JSON as a cross-check). "
         "Server CPU is the server process's CPU time, all threads; browser main thread is CDP "
         "`TaskDuration` of the page; Chromium CPU is all its processes. **tutorial-as-shipped**: "
         "the tutorial's app with Streamlit's default per-run `gc.collect()`; "
@@ -275,7 +300,8 @@ def _e2e(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
         "an *alternative* GC handling for feed, per-run GC kept but `gc.freeze()` once after "
         "the first run; **feed-1M**: feed with `FEED_WINDOW=1000000`, a 1M-point window per "
         "series (2 series) filled by the first page load, M4-downsampled to at most "
-        "4 x 800 points per series per tick (measured at 0.5 s and 0.1 s only).",
+        "4 x 800 points per series per tick (measured at 0.5 s and 0.1 s only); "
+        "**feed-wW-sS**: the page-cost grid (below), measured at 0.5 s only.",
     ]
     header = ["configuration", "server CPU ms/tick", "kB/tick", "ticks/s (requested)",
               "achieved", "cut short", "browser main thread ms/tick", "Chromium CPU ms/tick",
@@ -286,7 +312,54 @@ def _e2e(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
         text += ["", f"### Every {interval:g} s", "", _table(header, rows)]
     if "e2e" in chart_files:
         text += ["", f"![Server CPU per tick by configuration]({chart_files['e2e'].name})"]
+    grid = _grid(runs, chart_files)
+    if grid:
+        text += ["", grid]
     return "\n".join(text)
+
+
+def _grid(runs: list[dict[str, Any]], chart_files: dict[str, Path]) -> str:
+    """The page-cost grid: per cell, ticks, server and page per tick with their ratios to the
+    floor measured in the same run at the same interval, and bytes per tick."""
+    rows = []
+    for interval, cells in ((GRID_INTERVAL, grid_runs(runs, GRID_INTERVAL)),
+                            (FAST_INTERVAL, [r for r in runs if r["config"] == FAST])):  # fmt: skip
+        floor = _find_run(runs, FLOOR, interval) or {}
+        for r in cells:
+            server, page = r["server_cpu_ms_per_tick"], r["browser_task_ms_per_tick"]
+            floor_server = floor.get("server_cpu_ms_per_tick", math.nan)
+            floor_page = floor.get("browser_task_ms_per_tick", math.nan)
+            rows.append([
+                f"{r['window_points']:,}", str(r["series"]), f"{interval:g} s"
+                + (" (a sample every tick)" if r["config"] == FAST else ""),
+                f"{r['achieved_pct']:.0f}%", ms(server), _times(ratio(server, floor_server)),
+                ms(page), _times(ratio(page, floor_page)),
+                f"{r['ws_bytes_per_tick'] / 1e3:.1f}" if r["ticks"] else "n/a",
+            ])  # fmt: skip
+    if not rows:
+        return ""
+    header = ["window", "series", "every", "ticks", "server ms/tick", "server / floor",
+              "page ms/tick", "page / floor", "kB/tick"]  # fmt: skip
+    text = [
+        "### The page-cost grid",
+        "",
+        "`app.py` opening on `FEED_WINDOW` points of `FEED_SERIES` synthetic series "
+        "(`feed-w100-s1` ... `feed-w1M-s16`), and a 1M x 2 window whose source has a new "
+        "sample every tick (`FEED_SAMPLE_INTERVAL=0.1`) at 0.1 s. *ticks*: share of the "
+        "requested ticks the page received; *page*: the page's main thread (CDP "
+        "`TaskDuration`) per tick; ratios are to the floor measured in the same run at the "
+        "same interval.",
+        "",
+        _table(header, rows),
+    ]
+    if "grid" in chart_files:
+        text += ["", f"![Page main thread per tick by window and series]"
+                     f"({chart_files['grid'].name})"]  # fmt: skip
+    return "\n".join(text)
+
+
+def _times(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.2f}x"
 
 
 def _rounds(plan: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from benchmarks.bench_e2e import FAST, FAST_INTERVAL, FLOOR, GRID, GRID_INTERVAL, short
 from benchmarks.stats import ratio
 
 INPROCESS_RATIO = 40.0  # 100 rows x 2 series: baseline/feed at least this
@@ -15,6 +16,12 @@ BIG_WINDOW_MS = 5.0  # in process, 1M rows x 2 series: feed's median tick at mos
 BIG_WINDOW_FACTOR = 3.0  # ... and at most this times its tick at 1k rows x 2 series
 BIG_FLOOR_FACTOR = 2.0  # e2e feed-1M at 0.5 s: server CPU per tick at most this times the floor's
 BIG_WS_KB = 150.0  # e2e feed-1M at 0.5 s: websocket kB per tick under this
+# The page-cost grid, every cell at 0.5 s (and FAST at 0.1 s), against the floor in the same run:
+GRID_ACHIEVED_PCT = 95.0  # at least this share of the requested ticks
+GRID_SERVER_FACTOR = 2.0  # server CPU per tick at most this times the floor's
+GRID_WS_KB = 300.0  # websocket kB per tick at most this
+GRID_PAGE_FACTOR = {1: 3.0, 2: 3.0, 16: 6.0}  # page main-thread ms per tick, times the floor's
+"""By series count; a count not listed (8) has its ratio reported, with no target."""
 
 
 def check(
@@ -36,12 +43,116 @@ def check(
         _big_vs_floor(runs),
         _big_ws(runs),
         *(_big_achieved(runs, interval) for interval in (0.5, 0.1)),
+        *grid(runs),
     ]
 
 
-def _target(name: str, value: float, unit: str, met: bool, detail: str) -> dict[str, Any]:
-    """One checked target; ``unit`` is "x" (a ratio), "%", "ms" or "kB"."""
-    status = "not measured" if math.isnan(value) else ("met" if met else "missed")
+def grid(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The page-cost grid's targets: per cell at 0.5 s, ticks, server CPU against the floor,
+    websocket bytes, and the page's main thread against the floor; then the fast source's
+    ticks at 0.1 s."""
+    floor = _run(runs, FLOOR, GRID_INTERVAL)
+    checked = []
+    for config in GRID:
+        run = _run(runs, config.name, GRID_INTERVAL)
+        cell = f"{short(config.window or 0)} x {config.series} series"
+        checked += [
+            _ticks(run, config.name, GRID_INTERVAL, f"{cell}: "),
+            _grid_server(run, floor, config.name, cell),
+            _grid_ws(run, config.name, cell),
+            _grid_page(run, floor, config.name, cell, config.series or 0),
+        ]
+    fast = f"1M x 2 series, a new sample every tick (FEED_SAMPLE_INTERVAL={FAST_INTERVAL:g}): "
+    checked.append(_ticks(_run(runs, FAST, FAST_INTERVAL), FAST, FAST_INTERVAL, fast))
+    return checked
+
+
+def _missing(name: str, interval: float) -> str:
+    return f"{name} at {interval:g} s not measured"
+
+
+def _ticks(run: dict[str, Any] | None, name: str, interval: float, what: str) -> dict[str, Any]:
+    value = run["achieved_pct"] if run else math.nan
+    detail = (
+        f"{run['ticks']} ticks in {run['window_s']:.1f} s = {run['ticks_per_s']:.2f}/s of "
+        f"{run['requested_per_s']:g}/s requested (Playwright counted "
+        f"{run.get('ticks_playwright', run['ticks'])})"
+        if run
+        else _missing(name, interval)
+    )
+    return _target(
+        f"Grid at {interval:g} s, {what}at least {GRID_ACHIEVED_PCT:g}% of the requested ticks",
+        value,
+        "%",
+        value >= GRID_ACHIEVED_PCT,
+        detail,
+    )
+
+
+def _grid_server(
+    run: dict[str, Any] | None, floor: dict[str, Any] | None, name: str, cell: str
+) -> dict[str, Any]:
+    cpu, floor_cpu = _cpu(run), _cpu(floor)
+    value = ratio(cpu, floor_cpu)
+    detail = (
+        f"{name} {cpu:.2f} ms / floor {floor_cpu:.2f} ms per tick"
+        if run and floor
+        else _missing(name if not run else FLOOR, GRID_INTERVAL)
+    )
+    return _target(
+        f"Grid at {GRID_INTERVAL:g} s, {cell}: server CPU per tick at most "
+        f"{GRID_SERVER_FACTOR:g}x the floor's",
+        value,
+        "x",
+        value <= GRID_SERVER_FACTOR,
+        detail,
+    )
+
+
+def _grid_ws(run: dict[str, Any] | None, name: str, cell: str) -> dict[str, Any]:
+    value = run["ws_bytes_per_tick"] / 1e3 if run and run["ticks"] else math.nan
+    return _target(
+        f"Grid at {GRID_INTERVAL:g} s, {cell}: websocket bytes per tick at most {GRID_WS_KB:g} kB",
+        value,
+        "kB",
+        value <= GRID_WS_KB,
+        f"{name} {value:.1f} kB per tick received by the page"
+        if run
+        else _missing(name, GRID_INTERVAL),
+    )
+
+
+def _grid_page(
+    run: dict[str, Any] | None, floor: dict[str, Any] | None, name: str, cell: str, series: int
+) -> dict[str, Any]:
+    page = run["browser_task_ms_per_tick"] if run else math.nan
+    floor_page = floor["browser_task_ms_per_tick"] if floor else math.nan
+    value = ratio(page, floor_page)
+    factor = GRID_PAGE_FACTOR.get(series)
+    detail = (
+        f"page main thread {page:.1f} ms / floor {floor_page:.1f} ms per tick (CDP TaskDuration)"
+        if run and floor
+        else _missing(name if not run else FLOOR, GRID_INTERVAL)
+    )
+    asked = f"at most {factor:g}x the floor's" if factor else "against the floor's (no target)"
+    return _target(
+        f"Grid at {GRID_INTERVAL:g} s, {cell}: page main-thread time per tick {asked}",
+        value,
+        "x",
+        None if factor is None else value <= factor,
+        detail,
+    )
+
+
+def _target(name: str, value: float, unit: str, met: bool | None, detail: str) -> dict[str, Any]:
+    """One checked target; ``unit`` is "x" (a ratio), "%", "ms" or "kB"; ``met`` None for a
+    figure reported with no target."""
+    if math.isnan(value):
+        status = "not measured"
+    elif met is None:
+        status = "no target"
+    else:
+        status = "met" if met else "missed"
     return {"target": name, "value": value, "unit": unit, "status": status, "detail": detail}
 
 
@@ -50,6 +161,7 @@ def _cell(cells: list[dict[str, Any]], rows: int, series: int) -> dict[str, Any]
 
 
 def _run(runs: list[dict[str, Any]], config: str, interval: float) -> dict[str, Any] | None:
+    """The run of ``config`` at ``interval``, if measured (and it ticked)."""
     return next(
         (r for r in runs if r["config"] == config and math.isclose(r["interval_s"], interval)),
         None,

@@ -30,6 +30,7 @@ data.csv`` (a source named after the file), ``--source redis --redis URL --strea
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import string
 from collections.abc import Mapping, Sequence
@@ -41,6 +42,7 @@ import redis
 
 from feed.file_source import FileNotReady, FileSource
 from feed.redis_source import DEFAULT_URL, EmptyStream, RedisSource, shown_url
+from feed.settings import sample_interval_override
 from feed.sources import Source, SyntheticSource
 from feed.system_source import SystemSource
 
@@ -50,7 +52,7 @@ MAX_FEEDS = 32
 """Feeds one process may hold: a synthetic source is one feed per number of series a viewer
 can pick (``MAX_SERIES``), any other source one feed. A catalog needing more is refused."""
 MAX_NAME = 40  # characters in a source's name
-SAMPLE_INTERVAL_S = 0.5  # the tutorial's source: one sample every 0.5 s
+SAMPLE_INTERVAL_S = 0.5  # the tutorial's source: one sample every 0.5 s (FEED_SAMPLE_INTERVAL)
 REDIS_BACKFILL = 10_000  # samples a replica reads from the stream's history when it starts
 DEFAULT_STREAM = "feed"
 SOURCES_ENV = "FEED_SOURCES"
@@ -131,11 +133,19 @@ def series_names(count: int) -> tuple[str, ...]:
     return tuple(string.ascii_uppercase[:count])
 
 
+def synthetic_interval(environ: Mapping[str, str] = os.environ) -> float:
+    """Seconds between the synthetic source's samples: ``FEED_SAMPLE_INTERVAL`` if set (0.01
+    to 60), else the tutorial's ``SAMPLE_INTERVAL_S``. Raises ``ValueError`` naming the bound."""
+    override = sample_interval_override(environ)
+    return SAMPLE_INTERVAL_S if override is None else override
+
+
 def make_source(
     config: SourceConfig, backfill_s: float = 60.0, start_after: int | None = None
 ) -> Source:
     """The source ``config`` describes. ``backfill_s`` and ``start_after`` shape the synthetic
-    source's history (see ``SyntheticSource``); sources with real history ignore them."""
+    source's history (see ``SyntheticSource``); sources with real history ignore them. The
+    synthetic source samples every ``synthetic_interval()`` seconds (the environment's)."""
     if config.kind == "system":
         return SystemSource(sample_interval=SAMPLE_INTERVAL_S)
     if config.kind == "file":
@@ -146,7 +156,7 @@ def make_source(
         )
     return SyntheticSource(
         series_names(config.series),
-        SAMPLE_INTERVAL_S,
+        synthetic_interval(),
         backfill=backfill_s,
         start_after=start_after,
     )
@@ -349,7 +359,8 @@ def build_catalog(
     secrets', by name; the tutorial's synthetic source alone when none names any.
 
     Raises ``ValueError`` in one line for a bad entry, a name given twice, or a catalog
-    needing more than ``MAX_FEEDS`` feeds."""
+    needing more than ``MAX_FEEDS`` feeds, or a bad ``FEED_SAMPLE_INTERVAL``."""
+    synthetic_interval(environ)  # a bad setting stops the app at start, not at a source
     catalog: dict[str, SourceConfig] = {}
     for where, found in (
         ("the command line", parse_cli(argv)),

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 
 RUN_EVERY_ENV = "FEED_RUN_EVERY"
+SAMPLE_INTERVAL_ENV = "FEED_SAMPLE_INTERVAL"
 
 # What a viewer can ask of the app, at most: every value the sidebar sends is checked
 # against these (``checked_int``), however it was sent.
@@ -16,6 +17,8 @@ MIN_WIDTH_PX, MAX_WIDTH_PX = 100, 8_000
 """The chart width the window is downsampled for."""
 MIN_RUN_EVERY_S, MAX_RUN_EVERY_S = 0.5, 5.0
 """The sidebar's interval, the tutorial's range."""
+MIN_SAMPLE_INTERVAL_S, MAX_SAMPLE_INTERVAL_S = 0.01, 60.0
+"""The synthetic source's sample interval an operator may set (``FEED_SAMPLE_INTERVAL``)."""
 
 
 def run_every_override(environ: Mapping[str, str] = os.environ) -> float | None:
@@ -34,6 +37,27 @@ def run_every_override(environ: Mapping[str, str] = os.environ) -> float | None:
     if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(
             f"`{RUN_EVERY_ENV}` must be a positive number of seconds (e.g. 0.1), got {raw!r}"
+        )
+    return seconds
+
+
+def sample_interval_override(environ: Mapping[str, str] = os.environ) -> float | None:
+    """The synthetic source's seconds between samples from ``FEED_SAMPLE_INTERVAL``, or None
+    when it is unset (the tutorial's 0.5 s then).
+
+    Lets a benchmark or a deployment have a new sample on every tick at a fast interval.
+    """
+    raw = environ.get(SAMPLE_INTERVAL_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not MIN_SAMPLE_INTERVAL_S <= seconds <= MAX_SAMPLE_INTERVAL_S:  # NaN fails too
+        raise ValueError(
+            f"`{SAMPLE_INTERVAL_ENV}` must be from {MIN_SAMPLE_INTERVAL_S:g} to "
+            f"{MAX_SAMPLE_INTERVAL_S:g} seconds, got {raw!r}"
         )
     return seconds
 

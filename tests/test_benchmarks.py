@@ -254,10 +254,12 @@ def test_cells_are_the_grid_then_the_sweep_once_each():
     assert len(cells) == len(plan.rows) * len(plan.series) + 3
 
 
-def _run(config: str, interval: float, cpu: float, ws: float = 1e3, pct: float = 100.0):
+def _run(config: str, interval: float, cpu: float, ws: float = 1e3, pct: float = 100.0,
+         page: float = 40.0):  # fmt: skip
     return {"config": config, "interval_s": interval, "server_cpu_ms_per_tick": cpu,
             "ws_bytes_per_tick": ws, "achieved_pct": pct, "ticks": 10, "window_s": 5.0,
-            "ticks_per_s": 2.0, "requested_per_s": 1 / interval}  # fmt: skip
+            "ticks_per_s": 2.0, "requested_per_s": 1 / interval, "ticks_playwright": 10,
+            "browser_task_ms_per_tick": page}  # fmt: skip
 
 
 def _cell(rows: int, feed_ms: float):
@@ -289,7 +291,10 @@ def test_big_window_targets_are_met_or_missed_on_the_figures():
     missed = targets.check(beside, runs, [_cell(1_000, 1.0), _cell(1_000_000, 3.2)])
     assert _find(missed, "1M points x 2 series")["status"] == "missed"
     assert _find(missed, "at most 3x its tick")["value"] == pytest.approx(3.2)
-    assert "beside the baseline 5.50 / 1.000 ms = 5.50x" in _find(missed, "at most 3x")["detail"]
+    assert (
+        "beside the baseline 5.50 / 1.000 ms = 5.50x"
+        in _find(missed, "at most 3x its tick")["detail"]
+    )
     assert _find(missed, "at most 3x its tick")["status"] == "missed"
     assert _find(missed, "window: feed's server CPU")["status"] == "missed"
     assert _find(missed, "under 150 kB")["status"] == "missed"
@@ -300,7 +305,7 @@ def test_big_window_targets_are_met_or_missed_on_the_figures():
 
 TINY_E2E = bench_e2e.Plan(
     intervals=(0.5,),  # feed-1M is measured at 0.5 s and 0.1 s only
-    configs=tuple(c.name for c in bench_e2e.CONFIGS),
+    configs=tuple(c.name for c in bench_e2e.CONFIGS if c.window is None),  # the grid: below
     rounds=1,
     warmup_s=0.5,
     window_s=2.0,
@@ -319,6 +324,55 @@ def test_e2e_smoke_reports_every_configuration(monkeypatch: pytest.MonkeyPatch, 
         assert run["page_errors"] == 0, run["config"]
         assert run["server_cpu_ms_per_tick"] > 0 and run["ws_bytes_per_tick"] > 0
         assert run["rss_end_mb"] > 0
+        # counted in the page, on its clock; Playwright's count over Python's clock agrees
+        # but for the runs at the window's edges
+        assert abs(run["ticks"] - run["ticks_playwright"]) <= 2, run["config"]
+        assert run["window_s"] == pytest.approx(TINY_E2E.window_s, abs=0.5)
     report = (tmp_path / "REPORT.md").read_text()
     assert "## End to end" in report
+    assert "### The page-cost grid" not in report  # no grid cell in this plan
     assert any(tmp_path.glob("e2e_server_cpu.*"))
+
+
+TINY_GRID = bench_e2e.Plan(
+    intervals=(0.5, 0.1),
+    configs=(bench_e2e.FLOOR, "feed-w100-s1", bench_e2e.FAST),  # FAST: at 0.1 s only
+    rounds=1,
+    warmup_s=0.5,
+    window_s=2.0,
+)
+
+
+@pytest.mark.browser
+def test_e2e_smoke_measures_a_grid_cell_and_the_fast_source(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    monkeypatch.setattr(bench_e2e, "QUICK", TINY_GRID)
+    assert cli.main(["--quick", "--only", "e2e", "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "latest.json").read_text())
+    measured = [(r["config"], r["interval_s"]) for r in results["e2e"]["runs"]]
+    assert measured == [("floor", 0.5), ("feed-w100-s1", 0.5), ("floor", 0.1),
+                        (bench_e2e.FAST, 0.1)]  # fmt: skip
+    for run in results["e2e"]["runs"]:
+        assert run["ticks"] > 0 and run["page_errors"] == 0, run["config"]
+        assert run["browser_task_ms_per_tick"] > 0, run["config"]
+    cell = results["e2e"]["runs"][1]
+    assert (cell["window_points"], cell["series"]) == (100, 1)
+    assert cell["env"] == {"FEED_WINDOW": "100", "FEED_SERIES": "1"}
+    grid = {t["target"]: t for t in results["targets"] if t["target"].startswith("Grid at")}
+    assert len(grid) == 4 * len(bench_e2e.GRID) + 1
+    measured_targets = [t for name, t in grid.items() if ", 100 x 1 series:" in name]
+    assert len(measured_targets) == 4
+    assert all(t["status"] in ("met", "missed") for t in measured_targets)
+    assert grid[_name(grid, "FEED_SAMPLE_INTERVAL=0.1")]["status"] in ("met", "missed")
+    assert grid[_name(grid, "1M x 16 series: at least")]["status"] == "not measured"
+    report = (tmp_path / "REPORT.md").read_text()
+    table = report.split("### The page-cost grid")[1]
+    assert "| 100 | 1 | 0.5 s |" in table
+    assert "| 1,000,000 | 2 | 0.1 s (a sample every tick) |" in table
+    assert any(tmp_path.glob("e2e_page_grid.*"))
+
+
+def _name(targets: dict[str, Any], fragment: str) -> str:
+    (name,) = [n for n in targets if fragment in n]
+    return name

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import runpy
 from pathlib import Path
+from typing import Any
 
 import feed
 from feed import memory
@@ -18,9 +19,22 @@ _compile_line_chart = feed.compile_line_chart
 
 
 def _with_parsing(names: tuple[str, ...]) -> dict:
-    """The chart as compiled before: Vega-Lite's automatic parsing of the data left on."""
-    spec = _compile_line_chart(names)
-    return {**spec, "data": {"name": spec["data"]["name"]}}
+    """The chart as compiled before: Vega-Lite's automatic parsing of the data left on, in
+    every layer."""
+    return _parsed(_compile_line_chart(names))
+
+
+def _parsed(node: Any) -> Any:
+    """``node`` with every ``"format": {"parse": null}`` of its data dropped, at any depth."""
+    if isinstance(node, list):
+        return [_parsed(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _parsed(value) for key, value in node.items()}
+    data = node.get("data")
+    if isinstance(data, dict) and data.get("format") == {"parse": None}:
+        node["data"] = {key: value for key, value in data.items() if key != "format"}
+    return node
 
 
 feed.compile_line_chart = _with_parsing

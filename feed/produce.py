@@ -17,6 +17,12 @@ sends the queue. Each entry's ID comes from its time, so a sample sent twice (it
 lost with the connection) is refused by Redis rather than stored twice, and a sample not
 after the stream's newest entry is skipped and counted. ``--count N`` stops after N
 samples are published; Ctrl-C (or SIGTERM) stops it cleanly.
+
+Installed, it is also the ``feed-produce`` command. Exit status: 0 when it stopped as asked
+(``--count`` reached, Ctrl-C, SIGTERM); 2 for a bad command line (argparse's usage error, a
+bad ``--series`` or ``--redis``); 1 when it cannot go on: the file to follow is not there, or
+Redis refuses what it is sent (a password it rejects, a key that is not a stream). Each
+error is one line on stderr, without a traceback.
 """
 
 from __future__ import annotations
@@ -28,12 +34,14 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from itertools import islice
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 
 import numpy as np
 import redis
 
 from feed.catalog import MAX_SERIES, SourceConfig, series_names
+from feed.file_source import FileNotReady, FileSource
 from feed.redis_source import DEFAULT_URL, entry_fields, entry_id, redis_client, shown_url
 from feed.sources import Source, SyntheticSource
 from feed.system_source import SystemSource
@@ -43,17 +51,27 @@ FIRST_BACKOFF_S = 0.1
 MAX_BACKOFF_S = 2.0
 PIPELINE_CHUNK = 10_000  # entries per round trip when a queue is sent
 _UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+USAGE, FAILURE = 2, 1  # exit statuses, as argparse and most tools use them
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the arguments, print one start line, then publish until done or interrupted."""
-    args = _parser().parse_args(argv)
+    """Parse the arguments, print one start line, then publish until done or interrupted.
+
+    0 when done or interrupted, 2 for a bad command line, 1 when it cannot go on; an error
+    is one line on stderr."""
+    parser = _parser()
+    args = parser.parse_args(argv)
     try:
         source = build_source(args.source, args.series, args.interval, args.path)
+    except (FileNotReady, OSError) as exc:  # before ValueError: FileNotReady is one
+        return _fail(parser, exc, FAILURE)
+    except (ValueError, TypeError) as exc:
+        return _fail(parser, exc, USAGE)
+    try:
         client = redis_client(args.redis)
-    except (ValueError, TypeError, OSError, ImportError) as exc:
-        print(f"feed.produce: {exc}", file=sys.stderr)
-        return 2
+    except (ValueError, TypeError) as exc:
+        _close(source)
+        return _fail(parser, exc, USAGE)
     publisher = Publisher(client, args.stream, source.names, args.maxlen)
     url = shown_url(args.redis)
     print(
@@ -67,17 +85,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         run(source, publisher, args.interval, args.count, url)
     except KeyboardInterrupt:
         pass
-    except RuntimeError as exc:
-        print(f"feed.produce: {exc}", file=sys.stderr, flush=True)
-        return 1
+    except (RuntimeError, redis.exceptions.RedisError, OSError) as exc:
+        return _fail(parser, exc, FAILURE)
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
         client.close()
-        close = getattr(source, "close", None)  # a file source holds its file open
-        if close is not None:
-            close()
+        _close(source)
     print(f"feed.produce: stopped; {publisher.summary()}", flush=True)
     return 0
+
+
+def _fail(parser: argparse.ArgumentParser, error: BaseException, status: int) -> int:
+    """Say ``error`` in one line on stderr, as argparse says a usage error; ``status``."""
+    print(f"{parser.prog}: error: {_one_line(str(error))}", file=sys.stderr, flush=True)
+    return status
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _close(source: Source) -> None:
+    close = getattr(source, "close", None)  # a file source holds its file open
+    if close is not None:
+        close()
 
 
 def build_source(kind: str, series: int, interval: float, path: str | None) -> Source:
@@ -91,13 +122,12 @@ def build_source(kind: str, series: int, interval: float, path: str | None) -> S
         if not path:
             raise ValueError("`--path` must name the file to follow with `--source file`")
         try:
-            from feed.file_source import FileSource
-        except ImportError as exc:
-            raise ImportError(
-                "`--source file` needs feed.file_source.FileSource, which this checkout does "
-                f"not have yet ({exc})"
+            return FileSource(path)
+        except FileNotReady:
+            raise FileNotReady(
+                f"the file {path!r} does not exist or has no complete line yet: the producer "
+                "takes the series' names from its first line, so start the writer first"
             ) from None
-        return FileSource(path)
     raise ValueError(f"`--source` must be one of {SOURCES}, got {kind!r}")
 
 
@@ -187,6 +217,8 @@ def run(source: Source, publisher: Publisher, interval: float, count: int | None
         if publisher.pending and time.monotonic() >= retry_at:
             try:
                 publisher.flush()
+            except redis.exceptions.AuthenticationError as exc:  # a ConnectionError, but final
+                raise RuntimeError(f"Redis at {url} refused the producer: {exc}") from None
             except _UNREACHABLE as exc:
                 if down_since is None:
                     down_since = time.monotonic()
@@ -249,10 +281,24 @@ def _positive_int(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the usage itself is in ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _prog(module: str, command: str) -> str:
+    """The name the user ran: the installed ``command``, else ``python -m module``."""
+    return command if Path(sys.argv[0]).stem == command else f"python -m {module}"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m feed.produce",
-        description="Publish a feed source into a Redis stream (XADD, MAXLEN ~).",
+    parser = _Parser(
+        prog=_prog("feed.produce", "feed-produce"),
+        description="Publish a feed source into a Redis stream (XADD, MAXLEN ~). Exit status: "
+        "0 when done or interrupted, 2 for a bad command line, 1 when it cannot go on "
+        "(the file to follow is missing, Redis refuses the password or the key).",
     )
     parser.add_argument("--redis", default=DEFAULT_URL, help=f"Redis URL (default {DEFAULT_URL})")
     parser.add_argument("--stream", default="feed", help="stream key (default feed)")

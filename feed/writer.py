@@ -5,6 +5,11 @@ Every ``--interval`` seconds it appends one line: the time now (epoch seconds, t
 nanosecond) and one standard normal value per series, flushed at once so a reader sees whole
 lines. ``--rotate-every N`` renames the file to ``PATH.1`` after every N lines and starts a
 new one, as log rotation does; ``--count N`` stops after N lines. Ctrl-C stops it quietly.
+
+Installed, it is also the ``feed-writer`` command. Exit status: 0 when it stopped as asked
+(``--count`` reached, Ctrl-C); 2 for a bad command line; 1 when the file cannot be written
+(a missing folder, no permission, a full disk). Each error is one line on stderr, without a
+traceback.
 """
 
 from __future__ import annotations
@@ -15,17 +20,23 @@ import io
 import json
 import os
 import random
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from feed.file_source import FORMATS, SUFFIXES
 from feed.sources import NS_PER_SECOND, checked_names
 
+USAGE, FAILURE = 2, 1  # exit statuses, as argparse and most tools use them
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the arguments, print one start line, then write until done or interrupted."""
+    """Parse the arguments, print one start line, then write until done or interrupted.
+
+    0 when done or interrupted, 2 for a bad command line, 1 when the file cannot be written;
+    an error is one line on stderr."""
     parser = _parser()
     args = parser.parse_args(argv)
     fmt = args.format or SUFFIXES.get(args.path.suffix.lower())
@@ -48,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             writer.close()
     except KeyboardInterrupt:
         pass  # Ctrl-C is how it is meant to stop: no traceback
+    except OSError as error:
+        where = f" {str(error.filename)!r}" if error.filename is not None else ""
+        reason = error.strerror or str(error)
+        print(f"{parser.prog}: error: cannot write{where}: {reason}", file=sys.stderr, flush=True)
+        return FAILURE
     return 0
 
 
@@ -110,11 +126,24 @@ class _Writer:
         self.file = self._open()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the usage itself is in ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _prog(module: str, command: str) -> str:
+    """The name the user ran: the installed ``command``, else ``python -m module``."""
+    return command if Path(sys.argv[0]).stem == command else f"python -m {module}"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m feed.writer",
+    parser = _Parser(
+        prog=_prog("feed.writer", "feed-writer"),
         description="Append standard normal samples to a CSV or NDJSON file, one line per "
-        "interval, for feed's file source to follow.",
+        "interval, for feed's file source to follow. Exit status: 0 when done or interrupted, "
+        "2 for a bad command line, 1 when the file cannot be written.",
     )
     parser.add_argument("path", type=Path, help="the file to append to (.csv, .ndjson, .jsonl)")
     parser.add_argument("--format", choices=FORMATS, help="default: from the file's suffix")

@@ -94,6 +94,9 @@ class ChartLayout:
         self._body_key: tuple[int, ...] | None = None
         self._body: tuple[bytes, int] = (b"", 0)
         self._y = (0.0, 0.0)
+        self._axes: tuple[tuple, bytes] = ((), b"")  # the axes' figures, and their bytes
+        self._seen: tuple[int, ...] = ()  # the window last drawn: first sample, size, end
+        self._sent: ChartDatasets | None = None
 
     def datasets(
         self, times: npt.NDArray[np.int64], values: npt.NDArray[np.float64], first_seq: int
@@ -103,6 +106,9 @@ class ChartLayout:
         ``DOWNSAMPLE_FROM`` points per pixel column, M4-downsampled beyond that."""
         if not len(times):
             return self._empty()
+        seen = (first_seq, len(times), int(times[-1]))
+        if seen == self._seen and self._sent is not None:
+            return self._sent  # the window has not changed since the last tick
         points, bin_ns, mode = self._points(times, values, first_seq)
         block_ns = bin_ns * self.block_bins
         first_block, last_block = int(times[0]) // block_ns, int(times[-1]) // block_ns
@@ -124,12 +130,18 @@ class ChartLayout:
         head = self._frame(points, body_end, size, before=joins or None)
         low, high = self._value_axis(points.values)
         note = f"M4, 1 column = {duration(bin_ns)}" if mode else ""
-        axes = _axes((end - self.columns * bin_ns) / 1e6, end / 1e6, low, high, note)
+        axes = ((end - self.columns * bin_ns) / 1e6, end / 1e6, low, high, note)
+        if axes != self._axes[0]:
+            self._axes = (axes, _axes(*axes))
         body_bytes, body_points = self._body
-        return ChartDatasets(
-            {"tail": _ipc(tail), "body": body_bytes, "head": _ipc(head), AXES: axes},
-            tail.height + body_points + head.height,
+        self._seen, self._sent = (
+            seen,
+            ChartDatasets(
+                {"tail": _ipc(tail), "body": body_bytes, "head": _ipc(head), AXES: self._axes[1]},
+                tail.height + body_points + head.height,
+            ),
         )
+        return self._sent
 
     def _value_axis(self, values: npt.NDArray[np.float64]) -> tuple[float, float]:
         """The value axis' ends: the last ones while they hold the data and the data fills
@@ -169,22 +181,25 @@ class ChartLayout:
         after: list[int] | None = None,
     ) -> pl.DataFrame:
         """Long points: each series' rows in ``[start, stop)``, after row ``before[i]`` and
-        then row ``after[i]`` when given (joins to the neighbouring parts; -1: none)."""
-        rows, codes = [], []
-        for i in range(points.values.shape[0]):
-            own = points.rows_of(i, start, stop)
-            if before is not None and before[i] >= 0:
-                own = np.concatenate([[before[i]], own])
-            if after is not None and after[i] >= 0:
-                own = np.concatenate([own, [after[i]]])
-            rows.append(own)
-            codes.append(np.full(len(own), i, dtype=np.uint32))
-        rows_all, series = np.concatenate(rows).astype(np.intp), np.concatenate(codes)
+        then row ``after[i]`` when given (joins to the neighbouring parts; -1: none), series
+        after series, each in time order."""
+        joins = [j for js in (before, after) if js is not None for j in js if j >= 0]
+        low, high = min([start, *joins]), max([stop, *(j + 1 for j in joins)])
+        drawn = np.zeros((points.values.shape[0], high - low), dtype=bool)
+        if points.held is None:
+            drawn[:, start - low : stop - low] = True
+        else:
+            drawn[:, start - low : stop - low] = points.held[:, start:stop]
+        for series, row in [*_joins(before), *_joins(after)]:
+            if row >= 0:
+                drawn[series, row - low] = True
+        codes, rows = np.nonzero(drawn)
+        rows += low
         return pl.DataFrame(
             [
-                pl.Series("t", points.times[rows_all] / 1e6),
-                self._series.gather(series),
-                pl.Series("value", points.values[series, rows_all]),
+                pl.Series("t", points.times[rows] / 1e6),
+                self._series.gather(codes.astype(np.uint32)),
+                pl.Series("value", points.values[codes, rows]),
             ]
         )
 
@@ -195,6 +210,11 @@ class ChartLayout:
         empty = _ipc(pl.DataFrame([*columns, pl.Series("value", [], pl.Float64)]))
         axes = _axes(now - 60e3, now, 0.0, 1.0, "")
         return ChartDatasets({**dict.fromkeys(PARTS, empty), AXES: axes}, 0)
+
+
+def _joins(rows: list[int] | None) -> list[tuple[int, int]]:
+    """``(series, row)`` for each series' join row (-1: none)."""
+    return list(enumerate(rows)) if rows is not None else []
 
 
 def _first_rows(points: _Points, start: int, stop: int) -> list[int]:

@@ -158,7 +158,17 @@ def test_the_value_axis_moves_only_when_the_data_crosses_a_step():
     times = EPOCH + np.arange(300, dtype=np.int64) * STEP
     values = 0.93 * np.sin(np.arange(300) / 20)[None, :]  # axis: -1 to 1
     first = decoded(layout.datasets(times, values, 0))[AXES]
-    for scale in (1.05, 0.8):  # a little wider or narrower: the same axis
-        assert decoded(layout.datasets(times, values * scale, 0))[AXES].equals(first)
-    for scale in (3, 0.3):  # out of it, or filling less than half of it: a new one
-        assert not decoded(layout.datasets(times, values * scale, 0))[AXES].equals(first)
+    # Each call a window of other samples (another first sample number): a layout takes a
+    # window it has drawn, same samples, as unchanged.
+    for seq, scale in enumerate((1.05, 0.8), 1):  # a little wider or narrower: the same axis
+        assert decoded(layout.datasets(times, values * scale, seq))[AXES].equals(first)
+    for seq, scale in enumerate((3, 0.3), 3):  # out of it, or less than half of it: a new one
+        assert not decoded(layout.datasets(times, values * scale, seq))[AXES].equals(first)
+
+
+def test_an_unchanged_window_is_sent_as_it_was_without_recomputing():
+    layout = ChartLayout(100, ("A", "B"))
+    times, values = window(300)
+    first = layout.datasets(times, values, 0)
+    assert layout.datasets(times, values, 0) is first
+    assert layout.datasets(times[1:], values[:, 1:], 1) is not first

@@ -50,8 +50,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def progress(line: str) -> None:
-    """Print a progress line now, not when the buffer fills."""
-    print(line, flush=True)
+    """Print a progress line now, not when the buffer fills, above the progress bar."""
+    from tqdm import tqdm
+
+    tqdm.write(line)
+    sys.stdout.flush()
 
 
 def _run_part(part: str, quick: bool, logs: Path) -> dict[str, Any]:

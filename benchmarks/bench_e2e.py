@@ -30,6 +30,7 @@ targets are read against the floor's figures from the same run.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -154,6 +155,14 @@ START_S = 7.0
 LOAD_S_PER_M_POINTS = 0.15
 
 
+def progress_bar(total: float, unit: str) -> Any:
+    """A progress bar on standard error (tqdm) with the time left, counting ``total`` in
+    ``unit``; silent when standard error is not a terminal (logs keep their lines)."""
+    from tqdm import tqdm
+
+    return tqdm(total=round(total), unit=unit, dynamic_ncols=True, disable=None, leave=False)
+
+
 def by_name() -> dict[str, Config]:
     """Every configuration, by name."""
     return {c.name: c for c in CONFIGS}
@@ -180,10 +189,11 @@ def measurements(plan: Plan) -> list[tuple[int, float, Config]]:
     ]
 
 
-def estimated_s(plan: Plan) -> float:
-    """About how long ``run(plan)`` takes, in seconds (see ``START_S``)."""
+def estimated_s(plan: Plan, only: list[Config] | None = None) -> float:
+    """About how long ``run(plan)`` takes, in seconds (see ``START_S``); with ``only``, how
+    long one measurement of each of those configurations takes."""
     total = 0.0
-    for _, _, config in measurements(plan):
+    for config in only if only is not None else [c for _, _, c in measurements(plan)]:
         window = int(config.env.get("FEED_WINDOW", "100"))
         points = window * int(config.env.get("FEED_SERIES", "2"))
         total += START_S + plan.warmup_s + plan.window_s + LOAD_S_PER_M_POINTS * points / 1e6
@@ -199,14 +209,17 @@ def run(
 
     windows: dict[tuple[float, str], list[dict[str, Any]]] = {}
     configs = by_name()
-    with sync_playwright() as playwright:
-        for round_, interval, config in measurements(plan):
+    steps = measurements(plan)
+    with sync_playwright() as playwright, progress_bar(estimated_s(plan), "s") as bar:
+        for round_, interval, config in steps:
             name = config.name
+            label = f"round {round_ + 1}/{plan.rounds}"
+            bar.set_description(f"e2e {name} every {interval:g} s, {label}")
             log = log_dir / f"{name}-{interval:g}-{round_}.log" if log_dir else None
             window = measure_retrying(playwright, config, interval, plan, log, progress)
             windows.setdefault((interval, name), []).append(window)
-            label = f"round {round_ + 1}/{plan.rounds}"
             progress(describe(figures(config, interval, [window]), label))
+            bar.update(estimated_s(dataclasses.replace(plan, rounds=1), [config]))
     return [
         figures(configs[name], interval, windows[interval, name])
         for interval in plan.intervals

@@ -64,11 +64,16 @@ def cells(plan: Plan) -> list[tuple[int, int]]:
 
 def run(plan: Plan = FULL, progress: Callable[[str], None] = print) -> list[dict[str, Any]]:
     """Measure every cell of ``plan``; one result dict per cell, in grid order."""
+    from benchmarks.bench_e2e import progress_bar
+
     results = []
-    for rows, series in cells(plan):
-        cell = measure_cell(rows, series, plan)
-        results.append(cell)
-        progress(describe_cell(cell))
+    with progress_bar(len(cells(plan)), "cell") as bar:
+        for rows, series in cells(plan):
+            bar.set_description(f"in-process {rows:,} rows x {series} series")
+            cell = measure_cell(rows, series, plan)
+            results.append(cell)
+            progress(describe_cell(cell))
+            bar.update(1)
     return results
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from feed.catalog import (
+from feed.sources.base import SyntheticSource
+from feed.sources.system import SystemSource
+from feed.ui.catalog import (
     MAX_FEEDS,
     SourceConfig,
     SourceUnavailable,
@@ -18,8 +20,6 @@ from feed.catalog import (
     series_names,
     start_source,
 )
-from feed.sources import SyntheticSource
-from feed.system_source import SystemSource
 from tests.redis_server import free_port
 
 # --- configurations ---------------------------------------------------------------------

@@ -7,8 +7,8 @@ import json
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from feed.chart import compile_line_chart
-from feed.layers import AXES, PARTS
+from feed.chart.layers import AXES, PARTS
+from feed.chart.spec import compile_line_chart
 from tests import sent
 
 
@@ -86,7 +86,7 @@ def _chart_app() -> None:
     import streamlit as st
 
     from feed import Feed, SyntheticSource, compile_line_chart
-    from feed.view import draw_tick
+    from feed.ui.view import draw_tick
 
     spec = compile_line_chart(("A", "B"))
     feed = Feed(SyntheticSource(seed=0))
@@ -115,7 +115,7 @@ def _growing_window_app() -> None:
     import streamlit as st
 
     from feed import Feed, SyntheticSource, compile_line_chart
-    from feed.view import draw_tick
+    from feed.ui.view import draw_tick
 
     spec = compile_line_chart(("A", "B"))
     feed = Feed(SyntheticSource(seed=0, backfill=20_000), capacity=50_000)

@@ -12,9 +12,9 @@ import polars as pl
 import pytest
 import vl_convert
 
-from feed.chart import compile_line_chart
-from feed.layers import AXES, ChartLayout
-from feed.ring import RingBuffer
+from feed.chart.layers import AXES, ChartLayout
+from feed.chart.spec import compile_line_chart
+from feed.window.ring import RingBuffer
 
 COLUMNS = 200
 EPOCH = 1_800_000_000 * 10**9

@@ -8,10 +8,10 @@ import tracemalloc
 import numpy as np
 
 from feed import Feed, SyntheticSource
-from feed.readout import TickHistory
-from feed.sources import NS_PER_SECOND
-from feed.stream import ChartData
-from feed.view import Tick
+from feed.sources.base import NS_PER_SECOND
+from feed.ui.readout import TickHistory
+from feed.ui.view import Tick
+from feed.window.stream import ChartData
 
 NOW = 1_800_000_000 * NS_PER_SECOND
 HALF = NS_PER_SECOND // 2

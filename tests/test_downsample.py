@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feed.downsample import bin_extremes, union_and_owners
-from feed.layers import PARTS, ChartLayout
-from feed.ring import RingBuffer
+from feed.chart.downsample import bin_extremes, union_and_owners
+from feed.chart.layers import PARTS, ChartLayout
+from feed.window.ring import RingBuffer
 
 EPOCH = 1_800_000_000 * 10**9  # realistic int64 ns times, beyond float64's exact range
 HALF_SECOND = 500_000_000

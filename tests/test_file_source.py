@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feed.file_source import FileNotReady, FileSource
-from feed.sources import NS_PER_SECOND, Source
+from feed.sources.base import NS_PER_SECOND, Source
+from feed.sources.file import FileNotReady, FileSource
 from feed.writer import main as writer_main
 
 REPO = Path(__file__).resolve().parent.parent

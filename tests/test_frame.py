@@ -6,8 +6,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from feed.frame import window_frame
-from feed.ring import RingBuffer
+from feed.window.frame import window_frame
+from feed.window.ring import RingBuffer
 
 
 @pytest.fixture

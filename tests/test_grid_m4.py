@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feed import grid_m4
-from feed.grid_m4 import MIN_COLUMNS, GridM4, GridWindow
-from feed.ring import RingBuffer
-from feed.sources import SyntheticSource
-from feed.stream import LAYOUTS_KEPT, Feed
+from feed.chart import grid_m4
+from feed.chart.grid_m4 import MIN_COLUMNS, GridM4, GridWindow
+from feed.sources.base import SyntheticSource
+from feed.window.ring import RingBuffer
+from feed.window.stream import LAYOUTS_KEPT, Feed
 
 EPOCH = 1_800_000_000 * 10**9
 TENTH = 100_000_000

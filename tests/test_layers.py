@@ -10,8 +10,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from feed.grid_m4 import GridM4
-from feed.layers import AXES, BLOCKS, PARTS, ChartLayout, duration, nice_step
+from feed.chart.grid_m4 import GridM4
+from feed.chart.layers import AXES, BLOCKS, PARTS, ChartLayout, duration, nice_step
 
 EPOCH = 1_800_000_000 * 10**9
 STEP = 10**8  # a sample every 0.1 s

@@ -1,4 +1,4 @@
-"""Memory over long runs (feed/memory.py): the server's periodic collection, the page's spec
+"""Memory over long runs (feed/ui/memory.py): the server's periodic collection, the page's spec
 and timing entries."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import pytest
 import vl_convert
 from streamlit.testing.v1 import AppTest
 
-from feed import compile_line_chart, memory
-from feed.layers import PARTS
-from feed.memory import (
+from feed import compile_line_chart
+from feed.chart.layers import PARTS
+from feed.ui import memory
+from feed.ui.memory import (
     STREAMLIT_TIMING_MARKS,
     STREAMLIT_TIMING_MEASURES,
     PeriodicCollector,

@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 
 from feed import Feed, SyntheticSource
-from feed.readout import TickHistory
-from feed.sources import NS_PER_SECOND
-from feed.stream import ChartData, Update
-from feed.view import Tick
+from feed.sources.base import NS_PER_SECOND
+from feed.ui.readout import TickHistory
+from feed.ui.view import Tick
+from feed.window.stream import ChartData, Update
 
 NOW = 1_800_000_000 * NS_PER_SECOND
 

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from feed import Feed, Source
 from feed.produce import Publisher
 from feed.produce import main as produce
-from feed.redis_source import RedisSource, entry_fields, entry_id, shown_url
-from feed.sources import NS_PER_SECOND
+from feed.sources.base import NS_PER_SECOND
+from feed.sources.redis import RedisSource, entry_fields, entry_id, shown_url
 from tests.redis_server import RedisServer, free_port, redis_server, wait_until
 
 REPO = Path(__file__).resolve().parent.parent
@@ -562,7 +562,7 @@ def test_produce_waits_for_redis_and_loses_nothing(tmp_path):
 
 
 def test_produce_follows_a_file(server, client, tmp_path):
-    pytest.importorskip("feed.file_source")
+    pytest.importorskip("feed.sources.file")
     path = tmp_path / "data.csv"
     path.write_text("t,A,B\n1764000000,1,2\n1764000001,3,nan\n1764000002,5,6\n")
     assert produce(["--redis", server.url, "--stream", "f", "--source", "file",

@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 from feed import Batch, Feed, SyntheticSource
-from feed.sources import NS_PER_SECOND
+from feed.sources.base import NS_PER_SECOND
 
 NOW = 1_800_000_000 * NS_PER_SECOND
 
@@ -115,7 +115,7 @@ def test_readers_never_see_a_torn_or_reordered_window_while_a_writer_polls():
 
         import polars as pl
 
-        from feed.layers import PARTS
+        from feed.chart.layers import PARTS
 
         for _ in range(400):
             data = feed.chart_data(columns=50, last=250)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feed.ring import RingBuffer
+from feed.window.ring import RingBuffer
 
 
 def chunk(start: int, n: int, series: int = 2) -> tuple[np.ndarray, np.ndarray]:

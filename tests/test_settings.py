@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feed.settings import checked_int, checked_seconds, int_setting, run_every_override
+from feed.ui.settings import checked_int, checked_seconds, int_setting, run_every_override
 
 
 def test_run_every_unset_means_no_override():

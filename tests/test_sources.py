@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from feed.sources import NS_PER_SECOND, Batch, Source, SyntheticSource
+from feed.sources.base import NS_PER_SECOND, Batch, Source, SyntheticSource
 
 NOW = 1_800_000_000 * NS_PER_SECOND
 HALF_SECOND = NS_PER_SECOND // 2

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from feed import Feed, SyntheticSource
-from feed.sources import NS_PER_SECOND
+from feed.sources.base import NS_PER_SECOND
 from tests.flaky_source import FlakySource
 
 NOW = 1_800_000_000 * NS_PER_SECOND

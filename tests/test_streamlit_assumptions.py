@@ -19,8 +19,8 @@ import streamlit
 import streamlit.config
 from streamlit.testing.v1 import AppTest
 
-from feed.chart import compile_line_chart
-from feed.memory import STREAMLIT_TIMING_MARKS, STREAMLIT_TIMING_MEASURES
+from feed.chart.spec import compile_line_chart
+from feed.ui.memory import STREAMLIT_TIMING_MARKS, STREAMLIT_TIMING_MEASURES
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLE = Path(streamlit.__file__).parent / "static" / "static" / "js"
@@ -46,7 +46,7 @@ def test_frontend_replaces_a_dataset_only_when_its_bytes_changed():
     assert re.search(r"\.hasSameBytes\(\w+\)[^;]{0,60}\.data\(", vega_chart_bundle()), (
         f"{VERSION} no longer skips a dataset whose Arrow bytes are unchanged (`hasSameBytes` "
         "before the Vega view's `data(...)` in its chart bundle); feed relies on it: "
-        "feed/layers.py keeps the `body` dataset's bytes the same between ticks so the page "
+        "feed/chart/layers.py keeps the `body` dataset's bytes the same between ticks so the page "
         "re-encodes only the tail and head"
     )
 
@@ -58,12 +58,13 @@ def test_feed_pins_the_renderer_and_aria_the_frontend_would_flip_at_2000_and_500
     code = vega_chart_bundle()
     assert re.search(r">\s*2e3.{0,80}renderer\s*===\s*(void 0|undefined).{0,120}canvas", code), (
         f"{VERSION} no longer switches to the canvas renderer past 2,000 rows unless the spec "
-        "sets one; feed pins `usermeta.embedOptions.renderer` (feed/chart.py) so a window "
+        "sets one; feed pins `usermeta.embedOptions.renderer` (feed/chart/spec.py) so a window "
         "crossing 2,000 rows does not re-create the Vega view: check the pin still holds"
     )
     assert re.search(r">\s*5e3.{0,80}aria\s*===\s*(void 0|undefined).{0,160}aria:\s*!1", code), (
         f"{VERSION} no longer turns ARIA off past 5,000 rows unless the spec sets it; feed pins "
-        "`config.mark.aria` (feed/chart.py) so a window crossing 5,000 rows does not re-create "
+        "`config.mark.aria` (feed/chart/spec.py) so a window crossing 5,000 rows does not "
+        "re-create "
         "the Vega view: check the pin still holds"
     )
 
@@ -80,7 +81,7 @@ def test_frontend_makes_the_timing_marks_and_measures_feed_clears():
     ]
     assert calls and not missing, (
         f"{VERSION}'s frontend no longer makes the page timing marks or measures "
-        f"{missing or 'at all'}; feed/memory.py clears them by name "
+        f"{missing or 'at all'}; feed/ui/memory.py clears them by name "
         "(STREAMLIT_TIMING_MARKS, STREAMLIT_TIMING_MEASURES) so they do not pile up in a "
         "page streaming for hours: find the new names"
     )
@@ -98,7 +99,7 @@ def test_post_script_gc_option_exists_and_feed_turns_it_off():
 
 def test_html_still_runs_javascript_when_allowed():
     assert "unsafe_allow_javascript" in inspect.signature(streamlit.html).parameters, (
-        f"{VERSION}'s st.html no longer takes `unsafe_allow_javascript`; feed/memory.py "
+        f"{VERSION}'s st.html no longer takes `unsafe_allow_javascript`; feed/ui/memory.py "
         "(keep_page_timings_bounded) uses it to clear the page's timing entries"
     )
 
@@ -107,7 +108,7 @@ APP = """
 import io
 import polars as pl
 import streamlit as st
-from feed.chart import compile_line_chart
+from feed.chart.spec import compile_line_chart
 
 def arrow(frame):
     buffer = io.BytesIO()
@@ -132,7 +133,7 @@ def test_vega_lite_chart_takes_arrow_ipc_bytes_as_datasets_and_sends_them_as_the
     received = {dataset.name: dataset.data.data for dataset in first.datasets}
     assert received == sent, (
         f"{VERSION}'s st.vega_lite_chart no longer passes Arrow IPC bytes given in the spec's "
-        "`datasets` through unchanged; feed (feed/view.py, draw_tick) sends its datasets so, "
+        "`datasets` through unchanged; feed (feed/ui/view.py, draw_tick) sends its datasets so, "
         "encoded once, and relies on equal bytes reaching the page for unchanged datasets"
     )
     assert "datasets" not in json.loads(first.spec)

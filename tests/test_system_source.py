@@ -7,8 +7,8 @@ import psutil
 import pytest
 
 from feed import Feed
-from feed.sources import NS_PER_SECOND, Source
-from feed.system_source import SystemSource
+from feed.sources.base import NS_PER_SECOND, Source
+from feed.sources.system import SystemSource
 
 NOW = 1_800_000_000 * NS_PER_SECOND
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from feed.sources import Batch
-from feed.validate import BadBatch, clean_batch
+from feed.sources.base import Batch
+from feed.window.validate import BadBatch, clean_batch
 
 
 def batch(times, values) -> Batch:

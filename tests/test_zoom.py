@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from feed import Feed, SyntheticSource
-from feed.layers import AXES, PARTS
-from feed.view import zoomed_range
+from feed.chart.layers import AXES, PARTS
+from feed.ui.view import zoomed_range
 
 NOW = 1_800_000_000 * 10**9
 MS = 10**6

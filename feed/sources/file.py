@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from feed.sources import NS_PER_SECOND, Batch, checked_names, is_integer
+from feed.sources.base import NS_PER_SECOND, Batch, checked_names, is_integer
 
 FORMATS = ("csv", "ndjson")
 SUFFIXES = {".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson"}

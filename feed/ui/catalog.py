@@ -40,11 +40,11 @@ from typing import Any
 
 import redis
 
-from feed.file_source import FileNotReady, FileSource
-from feed.redis_source import DEFAULT_URL, EmptyStream, RedisSource, shown_url
-from feed.settings import sample_interval_override
-from feed.sources import Source, SyntheticSource
-from feed.system_source import SystemSource
+from feed.sources.base import Source, SyntheticSource
+from feed.sources.file import FileNotReady, FileSource
+from feed.sources.redis import DEFAULT_URL, EmptyStream, RedisSource, shown_url
+from feed.sources.system import SystemSource
+from feed.ui.settings import sample_interval_override
 
 SOURCE_KINDS = ("synthetic", "system", "file", "redis")
 MAX_SERIES = 16

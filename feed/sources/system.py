@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import psutil
 
-from feed.sources import NS_PER_SECOND, Batch
+from feed.sources.base import NS_PER_SECOND, Batch
 
 
 class SystemSource:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from feed.downsample import Indices, bin_extremes, union_and_owners
+from feed.chart.downsample import Indices, bin_extremes, union_and_owners
 
 SLACK = 0.01
 """Headroom of the bin width, as a fraction: a width is chosen ``SLACK / 2`` wider than the

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from feed.ring import RingBuffer
+from feed.window.ring import RingBuffer
 
 TIME_COLUMN = "t"
 UTC_NS = pl.Datetime("ns", "UTC")

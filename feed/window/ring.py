@@ -174,7 +174,7 @@ def checked_chunk(
     times: npt.ArrayLike, values: npt.ArrayLike, series: int
 ) -> tuple[TimeArray, ValueArray]:
     """A chunk as int64 times ``(n,)`` and float64 values ``(n, series)``, or the error that
-    says what is wrong with it. The ring's boundary check, shared with ``feed.validate``."""
+    says what is wrong with it. The ring's boundary check, shared with ``feed.window.validate``."""
     t = np.asarray(times)
     v = np.asarray(values)
     if t.ndim != 1:

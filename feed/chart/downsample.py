@@ -2,7 +2,7 @@
 
 M4 (Jugel et al., VLDB 2014) keeps, in every pixel column of a chart, the first, last,
 minimum and maximum sample: a line drawn through those points fills exactly the pixels the
-full series would. ``feed.grid_m4`` decides the columns (bins on a fixed time grid) and
+full series would. ``feed.chart.grid_m4`` decides the columns (bins on a fixed time grid) and
 remembers them between ticks; these are the NumPy kernels it runs on the bins that changed.
 
 NaN is a gap: a bin's min and max ignore it, and its first and last samples are kept as they

@@ -6,7 +6,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from feed.view import Tick
+from feed.ui.view import Tick
 
 
 @dataclass(frozen=True)

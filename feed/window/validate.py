@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from feed.ring import checked_chunk
+from feed.window.ring import checked_chunk
 
 
 class BadBatch(ValueError):

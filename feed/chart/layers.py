@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from feed.grid_m4 import GridM4, fitted_bin_width
+from feed.chart.grid_m4 import GridM4, fitted_bin_width
 
 BLOCKS = 32
 """Blocks the time axis is cut into: the axis moves, and every point is drawn again, once

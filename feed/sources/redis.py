@@ -23,7 +23,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from feed.sources import Batch, checked_names, is_integer
+from feed.sources.base import Batch, checked_names, is_integer
 
 TIME_FIELD = "t"
 DEFAULT_URL = "redis://127.0.0.1:6379/0"

@@ -21,7 +21,7 @@ ring holds in a fixed buffer.
   whenever its bytes change, so the table grew by one entry per row sent, for as long as the
   page stays open: 111,400 entries, 2.9 MB, after 9 minutes at 100 points per series and 2
   samples a second, and in proportion for more rows (M4 sends up to ``4 x width`` per
-  series). ``feed.chart.compile_line_chart`` turns that parsing off: times arrive as epoch
+  series). ``feed.chart.spec.compile_line_chart`` turns that parsing off: times arrive as epoch
   milliseconds, which Vega's time scale reads as they are.
 - **The page, Streamlit.** Streamlit's frontend calls ``performance.mark`` on each change of
   its script-run state and ``performance.measure`` when a run ends, and never clears them;

@@ -15,8 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from feed.chart import ZOOM
-from feed.stream import ChartData, Feed, Update
+from feed.chart.spec import ZOOM
+from feed.window.stream import ChartData, Feed, Update
 
 CHART_KEY = "feed_chart"
 """The chart's widget key: its zoom lives in ``st.session_state[key]``, per session."""

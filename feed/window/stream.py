@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from feed.frame import newest, window_frame
-from feed.layers import ChartDatasets, ChartLayout
-from feed.poller import Poller
-from feed.ring import RingBuffer
-from feed.sources import Source
-from feed.validate import clean_batch
+from feed.chart.layers import ChartDatasets, ChartLayout
+from feed.sources.base import Source
+from feed.window.frame import newest, window_frame
+from feed.window.poller import Poller
+from feed.window.ring import RingBuffer
+from feed.window.validate import clean_batch
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class Feed:
         self, columns: int, last: int | None = None, span: tuple[int, int] | None = None
     ) -> ChartDatasets:
         """What a chart ``columns`` pixels wide draws of the newest ``last`` samples (see
-        ``feed.layers.ChartLayout``), or, given ``span`` (start, end ns), of those in that
+        ``feed.chart.layers.ChartLayout``), or, given ``span`` (start, end ns), of those in that
         range and one either side (a zoomed chart's lines reach its edges); not locked,
         like ``frame``."""
         times, values = newest(self.ring, self.names, last)

@@ -12,7 +12,7 @@ from typing import Any
 
 import altair as alt
 
-from feed.layers import AXES, PARTS
+from feed.chart.layers import AXES, PARTS
 
 # Clock time for windows up to two days, as the tutorial shows; date and time beyond that.
 TIME_LABELS = (
@@ -85,7 +85,7 @@ def _hover_layers(
 
 def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, Any]:
     """A Vega-Lite spec (a plain dict) drawing one line per series over time, from the
-    datasets ``feed.layers.ChartLayout`` sends (``tail``, ``body``, ``head``, ``axes``).
+    datasets ``feed.chart.layers.ChartLayout`` sends (``tail``, ``body``, ``head``, ``axes``).
 
     Each points dataset is a layer of its own, so a tick that changes only the tail and the
     head leaves the body's points as they are in the page. The scales' domains come from
@@ -144,7 +144,7 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     spec.pop("$schema", None)  # the frontend pins its own Vega-Lite version
     # No automatic parsing of the data: Vega-Lite would parse ``t`` with a formula, which
     # makes Vega copy every row through a Relay operator that keeps one entry per row it
-    # ever copied, for the page's lifetime (feed/memory.py, "The page, Vega").
+    # ever copied, for the page's lifetime (feed/ui/memory.py, "The page, Vega").
     for layer in spec["layer"]:
         if "name" in layer["data"]:
             layer["data"] = {**layer["data"], "format": {"parse": None}}

@@ -21,7 +21,7 @@ from feed.sources.base import NS_PER_SECOND, Source
 from feed.sources.file import FileNotReady, FileSource
 from feed.writer import main as writer_main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 T0 = 1_764_000_000  # epoch seconds
 S = NS_PER_SECOND
 

@@ -23,7 +23,7 @@ from feed.sources.base import NS_PER_SECOND
 from feed.sources.redis import RedisSource, entry_fields, entry_id, shown_url
 from tests.redis_server import RedisServer, free_port, redis_server, wait_until
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 S = NS_PER_SECOND
 T0 = 1_764_000_000 * S
 STEP = 10_000_000  # the producer's grid at --interval 0.01

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from feed.chart.spec import compile_line_chart
 from feed.ui.memory import STREAMLIT_TIMING_MARKS, STREAMLIT_TIMING_MEASURES
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 BUNDLE = Path(streamlit.__file__).parent / "static" / "static" / "js"
 VERSION = f"Streamlit {streamlit.__version__}"
 

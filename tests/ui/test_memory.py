@@ -22,7 +22,7 @@ from feed.ui.memory import (
     timings_script,
 )
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 class Clock:

@@ -8,34 +8,38 @@ start) or missing for a while (polls return nothing until it is back). A bad lin
 stops the stream: it is skipped and counted in ``malformed``, with ``last_problem`` saying
 what was wrong, and a sample whose time is not after the previous one is skipped and counted
 in ``out_of_order``, since the ring buffer needs increasing times.
+
+Turning a line into a sample is ``feed.sources.file_lines``. What is left here (some 470
+lines) stays one module on purpose: ``FileSource`` is one state machine (open, read, take the
+complete lines, follow a truncation or a rotation) over one ``_State`` that a poll copies and
+keeps only if it succeeds; its steps and their helpers share that state and that rule.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
-import re
 import weakref
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
 
-from feed.sources.base import NS_PER_SECOND, Batch, checked_names, is_integer
+from feed.sources.base import Batch, checked_names, is_integer
+from feed.sources.file_lines import (
+    Columns,
+    Malformed,
+    csv_header,
+    csv_sample,
+    ndjson_sample,
+    shown,
+)
 
 FORMATS = ("csv", "ndjson")
 SUFFIXES = {".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson"}
 MAX_READ_BYTES = 16 * 1024 * 1024
 """Catch-up bound: a poll reads at most this many bytes; the rest waits for the next poll."""
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MAX_SECONDS = Decimal(2**63 - 1) / NS_PER_SECOND  # the int64-ns range, in seconds
-_ISO_FRACTION = re.compile(r"(?<=\d\d:\d\d:\d\d)[.,](\d+)")
-_SHOWN = 40  # characters of a bad value quoted in a message
 
 
 class FileSource:
@@ -254,11 +258,11 @@ class FileSource:
         if not text.strip():
             return
         if self._format == "csv" and state.columns is None:
-            state.columns = self._header_columns(_csv_header(text), state.line)
+            state.columns = self._header_columns(csv_header(text), state.line)
             return
         try:
             time, values = self._parse(text, state.columns)
-        except _Malformed as problem:
+        except Malformed as problem:
             state.problem(str(problem))
             return
         if state.last_time is not None and time <= state.last_time:
@@ -267,14 +271,14 @@ class FileSource:
         state.last_time = time
         rows.add(time, values)
 
-    def _parse(self, text: str, columns: _Columns | None) -> tuple[int, list[float]]:
+    def _parse(self, text: str, columns: Columns | None) -> tuple[int, list[float]]:
         """A line's time and values; trusts ``columns`` to be this file's header (CSV)."""
         if self._format == "ndjson":
-            return _ndjson_sample(text, self._time_column, self._names)
+            return ndjson_sample(text, self._time_column, self._names)
         assert columns is not None
-        return _csv_sample(text, columns, self._names)
+        return csv_sample(text, columns, self._names)
 
-    def _header_columns(self, header: list[str] | None, line: int) -> _Columns:
+    def _header_columns(self, header: list[str] | None, line: int) -> Columns:
         """Where the time and each series sit in a CSV header, or the error that says how it
         does not match ``names``."""
         where = f"the header (line {line}) of {str(self._path)!r}"
@@ -296,7 +300,7 @@ class FileSource:
                 f"`names` {self._names!r} must be the series of {where}, got columns "
                 f"{header!r} (missing: {missing}, extra: {extra}); pass the header's names"
             )
-        return _Columns(
+        return Columns(
             count=len(header),
             time=header.index(self._time_column),
             series=tuple(header.index(name) for name in self._names),
@@ -307,7 +311,7 @@ class FileSource:
         first = _first_line(self._path)
         if first is not None:
             line, text = first
-            self._header_columns(_csv_header(text), line)
+            self._header_columns(csv_header(text), line)
 
 
 class FileNotReady(ValueError):
@@ -322,7 +326,7 @@ class _State:
     ident: tuple[int, int] | None = None  # (st_dev, st_ino) of the open file
     offset: int = 0  # bytes of it consumed: every complete line before this was parsed
     line: int = 0  # lines of it consumed, for messages
-    columns: _Columns | None = None  # CSV: from the file's header, once read
+    columns: Columns | None = None  # CSV: from the file's header, once read
     discarding: bool = False  # inside a line longer than the catch-up bound
     last_time: int | None = None
     malformed: int = 0
@@ -338,15 +342,6 @@ class _State:
         """Count the current line as malformed."""
         self.malformed += 1
         self.last_problem = f"line {self.line}: {what}"
-
-
-@dataclass(frozen=True)
-class _Columns:
-    """A CSV file's layout: how many fields, which is the time, which hold ``names``."""
-
-    count: int
-    time: int
-    series: tuple[int, ...]
 
 
 class _Rows:
@@ -383,114 +378,6 @@ class _OpenFile:
 
     def close(self) -> None:
         self.swap(None)
-
-
-class _Malformed(ValueError):
-    """A line that cannot be a sample; the message says why."""
-
-
-def _csv_sample(text: str, columns: _Columns, names: tuple[str, ...]) -> tuple[int, list[float]]:
-    """A CSV line's time and values, in ``names`` order."""
-    fields = _csv_fields(text)
-    if fields is None:
-        raise _Malformed("not valid CSV")
-    if len(fields) != columns.count:
-        raise _Malformed(f"{len(fields)} fields, expected {columns.count} as in the header")
-    time = _time_ns(fields[columns.time])
-    values = [_csv_value(fields[i], name) for i, name in zip(columns.series, names, strict=True)]
-    return time, values
-
-
-def _csv_fields(text: str) -> list[str] | None:
-    """A line's fields (plain split when nothing is quoted); None if its quoting is broken."""
-    if '"' not in text:
-        return text.split(",")
-    try:
-        return next(csv.reader([text], strict=True))
-    except csv.Error:
-        return None
-
-
-def _csv_header(text: str) -> list[str] | None:
-    """A header line's column names, without the spaces around them."""
-    fields = _csv_fields(text)
-    return None if fields is None else [field.strip() for field in fields]
-
-
-def _csv_value(text: str, name: str) -> float:
-    """A cell as a float; empty is NaN."""
-    if not text.strip():
-        return float("nan")
-    try:
-        return float(text)
-    except ValueError:
-        raise _Malformed(f"value {_shown(text)} in column {name!r} is not a number") from None
-
-
-def _ndjson_sample(text: str, time_key: str, names: tuple[str, ...]) -> tuple[int, list[float]]:
-    """An NDJSON line's time and values, in ``names`` order (a missing key is NaN)."""
-    try:
-        record = json.loads(text, parse_float=Decimal)
-    except ValueError:
-        raise _Malformed("invalid JSON") from None
-    if not isinstance(record, dict):
-        raise _Malformed(f"expected a JSON object, got {type(record).__name__}")
-    if time_key not in record:
-        raise _Malformed(f"no time key {time_key!r}")
-    return _time_ns(record[time_key]), [_json_value(record.get(name), name) for name in names]
-
-
-def _json_value(value: Any, name: str) -> float:
-    """A JSON value as a float; null is NaN."""
-    if value is None:
-        return float("nan")
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise _Malformed(f"value {_shown(value)} for key {name!r} is not a number")
-    return float(value)
-
-
-def _time_ns(value: Any) -> int:
-    """Epoch seconds (a number, or its text) or an ISO 8601 string as int ns since the epoch."""
-    if isinstance(value, str):
-        try:
-            seconds = Decimal(value.strip())
-        except InvalidOperation:
-            return _iso_ns(value)
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        seconds = Decimal(value)
-    else:
-        raise _Malformed(f"time {_shown(value)} is not epoch seconds or an ISO 8601 string")
-    if not seconds.is_finite():
-        raise _Malformed(f"time {_shown(value)} is not a finite number")
-    if abs(seconds) > _MAX_SECONDS:
-        raise _Malformed(f"time {_shown(value)} is out of range for epoch seconds")
-    return int((seconds * NS_PER_SECOND).to_integral_value())
-
-
-def _iso_ns(text: str) -> int:
-    """An ISO 8601 timestamp as int ns since the epoch, to the nanosecond; naive is local."""
-    match = _ISO_FRACTION.search(text)
-    fraction = 0
-    if match:  # datetime keeps microseconds only: take the fraction ourselves
-        fraction = int(match[1][:9].ljust(9, "0"))
-        text = text[: match.start()] + text[match.end() :]
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise _Malformed(
-            f"time {_shown(text)} is not epoch seconds or an ISO 8601 string"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()  # naive: the machine's local time
-    delta = moment - _EPOCH
-    seconds = delta.days * 86_400 + delta.seconds
-    return seconds * NS_PER_SECOND + delta.microseconds * 1_000 + fraction
-
-
-def _shown(value: Any) -> str:
-    """A bad value for a message: its repr, cut short."""
-    text = repr(str(value) if isinstance(value, Decimal) else value)
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
 
 
 def _ident(stat: os.stat_result) -> tuple[int, int]:
@@ -530,7 +417,7 @@ def _inferred_names(path: Path, format: str, time_column: str) -> tuple[str, ...
         )
     _, text = first
     if format == "csv":
-        keys = _csv_header(text)
+        keys = csv_header(text)
     else:
         try:
             record = json.loads(text)
@@ -539,13 +426,13 @@ def _inferred_names(path: Path, format: str, time_column: str) -> tuple[str, ...
         if not isinstance(record, dict):
             raise ValueError(
                 f"`names` must be given when the first record of {str(path)!r} is not a "
-                f"JSON object, got {_shown(text)}"
+                f"JSON object, got {shown(text)}"
             )
         keys = list(record)
     if keys is None or time_column not in keys:
         raise ValueError(
             f"`time_column` {time_column!r} must be in the first line of {str(path)!r}, "
-            f"got {_shown(text)}"
+            f"got {shown(text)}"
         )
     return tuple(k for k in keys if k != time_column)
 

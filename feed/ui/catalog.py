@@ -42,7 +42,8 @@ import redis
 
 from feed.sources.base import Source, SyntheticSource
 from feed.sources.file import FileNotReady, FileSource
-from feed.sources.redis import DEFAULT_URL, EmptyStream, RedisSource, shown_url
+from feed.sources.redis import EmptyStream, RedisSource
+from feed.sources.redis_entries import DEFAULT_URL, shown_url
 from feed.sources.system import SystemSource
 from feed.ui.settings import sample_interval_override
 

@@ -20,7 +20,8 @@ from feed import Feed, Source
 from feed.produce import Publisher
 from feed.produce import main as produce
 from feed.sources.base import NS_PER_SECOND
-from feed.sources.redis import RedisSource, entry_fields, entry_id, shown_url
+from feed.sources.redis import RedisSource
+from feed.sources.redis_entries import entry_fields, entry_id, shown_url
 from tests.redis_server import RedisServer, free_port, redis_server, wait_until
 
 REPO = Path(__file__).resolve().parents[2]

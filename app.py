@@ -24,11 +24,11 @@ from feed.ui.catalog import (
     MAX_SERIES,
     SourceConfig,
     SourceUnavailable,
-    build_catalog,
     start_source,
     synthetic_interval,
     with_series,
 )
+from feed.ui.catalog_entries import build_catalog
 from feed.ui.readout import TickHistory
 from feed.ui.settings import (
     MAX_RUN_EVERY_S,

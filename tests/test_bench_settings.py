@@ -11,7 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from feed.sources.base import NS_PER_SECOND
-from feed.ui.catalog import SourceConfig, build_catalog, make_source, synthetic_interval
+from feed.ui.catalog import SourceConfig, make_source, synthetic_interval
+from feed.ui.catalog_entries import build_catalog
 from feed.ui.settings import sample_interval_override
 
 NOW = 1_735_732_800 * NS_PER_SECOND

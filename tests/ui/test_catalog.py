@@ -11,14 +11,16 @@ from feed.ui.catalog import (
     MAX_FEEDS,
     SourceConfig,
     SourceUnavailable,
+    make_source,
+    series_names,
+    start_source,
+)
+from feed.ui.catalog_entries import (
     build_catalog,
     env_catalog,
-    make_source,
     parse_cli,
     parse_entry,
     secrets_catalog,
-    series_names,
-    start_source,
 )
 from tests.redis_server import free_port
 

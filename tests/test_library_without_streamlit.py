@@ -22,7 +22,8 @@ for package in ("feed.sources", "feed.window", "feed.chart"):
     for info in pkgutil.iter_modules(importlib.import_module(package).__path__, package + "."):
         importlib.import_module(info.name)
         modules.append(info.name)
-for name in ("feed.produce", "feed.writer", "feed.ui.catalog", "feed.ui.settings"):
+for name in ("feed.produce", "feed.writer", "feed.ui.catalog", "feed.ui.catalog_entries",
+             "feed.ui.settings"):
     importlib.import_module(name)
     modules.append(name)
 

@@ -1,7 +1,7 @@
 """Data feed: the Streamlit tutorial "Start and stop a streaming fragment", on feed's fast path.
 
 Run it with `streamlit run app.py` (add `-- --source system` for this machine's CPU and memory).
-The operator opens the sources at start (feed/catalog.py); a viewer picks one by name.
+The operator opens the sources at start (feed/ui/catalog.py); a viewer picks one by name.
 Every session viewing the same source shares one feed; each keeps its own start/stop,
 interval, window and chart width.
 """
@@ -16,20 +16,21 @@ from typing import Any
 
 import streamlit as st
 
-from feed import Feed, SyntheticSource, compile_line_chart, memory
-from feed.catalog import (
+from feed import Feed, SyntheticSource, compile_line_chart
+from feed.chart.layers import duration
+from feed.ui import memory
+from feed.ui.catalog import (
     MAX_FEEDS,
     MAX_SERIES,
     SourceConfig,
     SourceUnavailable,
-    build_catalog,
     start_source,
     synthetic_interval,
     with_series,
 )
-from feed.layers import duration
-from feed.readout import TickHistory
-from feed.settings import (
+from feed.ui.catalog_entries import build_catalog
+from feed.ui.readout import TickHistory
+from feed.ui.settings import (
     MAX_RUN_EVERY_S,
     MAX_WIDTH_PX,
     MAX_WINDOW,
@@ -40,7 +41,7 @@ from feed.settings import (
     int_setting,
     run_every_override,
 )
-from feed.view import DEFAULT_WIDTH_PX, draw_tick, show_tick_status
+from feed.ui.view import DEFAULT_WIDTH_PX, draw_tick, show_tick_status
 
 WINDOW_CHOICES = [100, 1_000, 10_000, 100_000, MAX_WINDOW]  # points per series
 WAIT_S = 2.0  # how often a page whose source is waiting (a file not written yet) tries again
@@ -270,7 +271,7 @@ for label, file_format in (("CSV", "csv"), ("Parquet", "parquet")):
         on_click="ignore",
         key=f"download_{file_format}",
     )
-memory.keep_page_timings_bounded()  # the page's per-run timing entries (see feed/memory.py)
+memory.keep_page_timings_bounded()  # the page's per-run timing entries (see feed/ui/memory.py)
 
 if st.session_state.stream:
     run_every = override if override is not None else st.session_state.run_every

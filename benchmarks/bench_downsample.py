@@ -6,7 +6,7 @@ window in the same run, ticks interleaved, medians:
 - ``tsdownsample``: the Rust library's M4 over the whole window (its own bin edges, stretched
   over the window): the fastest full pass there is, as a reference;
 - ``numpy full pass``: feed's M4 on its fixed time grid, computed from nothing every tick;
-- ``grid, remembered``: what feed runs, ``feed.grid_m4.GridM4`` kept from tick to tick, which
+- ``grid, remembered``: what feed runs, ``feed.chart.grid_m4.GridM4`` kept from tick to tick, which
   recomputes only the bins that changed.
 
 Writes ``benchmarks/results/DOWNSAMPLE.md`` (``--quick``: under ``results/tmp/quick/``).
@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 from tsdownsample import M4Downsampler
 
-from feed.grid_m4 import GridM4
-from feed.ring import RingBuffer
+from feed.chart.grid_m4 import GridM4
+from feed.window.ring import RingBuffer
 
 RESULTS = Path(__file__).resolve().parent / "results"
 EPOCH_NS = 1_800_000_000 * 10**9

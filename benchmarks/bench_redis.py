@@ -47,9 +47,9 @@ import psutil
 
 from benchmarks.server import PROJECT, shown
 from feed import Feed, SyntheticSource
-from feed.catalog import series_names
-from feed.redis_source import RedisSource
-from feed.sources import Batch, Source
+from feed.sources.base import Batch, Source
+from feed.sources.redis import RedisSource
+from feed.ui.catalog import series_names
 
 RESULTS = PROJECT / "benchmarks" / "results"
 QUICK_RESULTS = RESULTS / "tmp" / "quick"

@@ -52,7 +52,7 @@ SOAK_ONLY_CONFIGS = (
     Config(
         "feed-without-memory-policy",
         APPS / "feed_without_memory_app.py",
-        "postScriptGC = false, feed/memory.py's hooks off (before)",
+        "postScriptGC = false, feed/ui/memory.py's hooks off (before)",
     ),
 )
 SOAK_CONFIGS = ("feed", "feed-without-memory-policy")  # as shipped, and as it was before
@@ -385,9 +385,9 @@ def markdown(results: dict[str, Any], chart: Path) -> str:
         "collected; the heap before that collection is in the JSON (`js_heap_raw_mb`).",
         "- **Server RSS** is the whole `streamlit run` process (psutil), including memory the "
         "allocator keeps after Python frees it: it can rise in steps and stay there.",
-        "- **feed**: `app.py` as shipped (`postScriptGC = false` and `feed/memory.py`); "
+        "- **feed**: `app.py` as shipped (`postScriptGC = false` and `feed/ui/memory.py`); "
         "**feed-without-memory-policy**: `benchmarks/apps/feed_without_memory_app.py`, the "
-        "same app with `feed/memory.py`'s hooks made no-ops, as it was before them.",
+        "same app with `feed/ui/memory.py`'s hooks made no-ops, as it was before them.",
         "- Achieved ticks count fragment runs the server completed; expected ticks are the "
         "streaming time over the interval.",
     ]) + "\n"  # fmt: skip

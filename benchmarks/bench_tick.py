@@ -24,7 +24,7 @@ from typing import Any
 
 from benchmarks.paths import PATHS, Now, make_path
 from benchmarks.stats import ratio, summary
-from feed.sources import NS_PER_SECOND
+from feed.sources.base import NS_PER_SECOND
 
 ADVANCE_S = 1.0  # the slider's default interval: 2 new samples per tick
 START_NS = 1_735_732_800 * NS_PER_SECOND  # 2025-01-01 12:00 UTC: a fixed, repeatable clock

@@ -10,7 +10,7 @@ current when it is called, exactly as a fragment run draws into the fragment's c
   ``head`` and ``axes`` feed sends, decoded from their Arrow bytes), but a layered
   ``alt.Chart`` with the data inline built each tick and drawn with ``st.altair_chart``:
   what compiling the spec once buys, alone.
-- ``feed``: ``feed.view.draw_tick`` at the app's default chart width, the app's fragment body.
+- ``feed``: ``feed.ui.view.draw_tick`` at the app's default chart width, the app's fragment body.
 - ``floor``: one small element (``st.caption``): what Streamlit itself costs per tick.
 """
 
@@ -28,10 +28,10 @@ import streamlit as st
 
 from benchmarks import baseline
 from feed import Feed, SyntheticSource, compile_line_chart
-from feed.chart import TIME_LABELS
-from feed.layers import AXES, PARTS
-from feed.sources import NS_PER_SECOND
-from feed.view import CHART_KEY, DEFAULT_WIDTH_PX, draw_tick
+from feed.chart.layers import AXES, PARTS
+from feed.chart.spec import TIME_LABELS
+from feed.sources.base import NS_PER_SECOND
+from feed.ui.view import CHART_KEY, DEFAULT_WIDTH_PX, draw_tick
 
 SAMPLE_NS = NS_PER_SECOND // 2  # the tutorial samples every 0.5 s
 PATHS = ("baseline", "altair-per-tick", "feed", "floor")

@@ -193,7 +193,7 @@ def _inprocess(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
         "`pd.concat` + last N rows + `st.line_chart` (every row, as the tutorial sends); "
         "**altair-per-tick**: feed's ring buffer and chart frame (the same rows as feed), but "
         "an `alt.Chart` built every tick and drawn with `st.altair_chart`; **feed**: "
-        "`feed.view.draw_tick` at the app's default chart width, the app's fragment body "
+        "`feed.ui.view.draw_tick` at the app's default chart width, the app's fragment body "
         "(M4-downsampled beyond 4 points per pixel column); **floor**: one `st.caption`.",
     ]
     plan = part.get("plan") or {}

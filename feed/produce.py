@@ -6,7 +6,7 @@ Run one producer and any number of apps reading the stream with ``RedisSource``:
 
 Every ``--interval`` seconds it polls the source and sends what it returned with one
 pipeline of ``XADD stream MAXLEN ~ maxlen <id> t ... name value ...`` (the entry layout is
-in ``feed.redis_source``). The synthetic source samples every ``--interval`` seconds from
+in ``feed.sources.redis_entries``). The synthetic source samples every ``--interval`` seconds from
 the moment it starts (no backfill); the system source samples CPU and memory at that rate;
 the file source follows ``--path``.
 
@@ -40,11 +40,11 @@ from typing import Any, NoReturn
 import numpy as np
 import redis
 
-from feed.catalog import MAX_SERIES, SourceConfig, series_names
-from feed.file_source import FileNotReady, FileSource
-from feed.redis_source import DEFAULT_URL, entry_fields, entry_id, redis_client, shown_url
-from feed.sources import Source, SyntheticSource
-from feed.system_source import SystemSource
+from feed.sources.base import Source, SyntheticSource
+from feed.sources.file import FileNotReady, FileSource
+from feed.sources.redis_entries import DEFAULT_URL, entry_fields, entry_id, redis_client, shown_url
+from feed.sources.system import SystemSource
+from feed.ui.catalog import MAX_SERIES, SourceConfig, series_names
 
 SOURCES = ("synthetic", "system", "file")
 FIRST_BACKOFF_S = 0.1

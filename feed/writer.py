@@ -26,8 +26,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from feed.file_source import FORMATS, SUFFIXES
-from feed.sources import NS_PER_SECOND, checked_names
+from feed.sources.base import NS_PER_SECOND, checked_names
+from feed.sources.file import FORMATS, SUFFIXES
 
 USAGE, FAILURE = 2, 1  # exit statuses, as argparse and most tools use them
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feed import memory
+from feed.ui import memory
 
 
 @pytest.fixture(autouse=True)

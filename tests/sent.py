@@ -7,7 +7,7 @@ import io
 
 import polars as pl
 
-from feed.layers import AXES, PARTS
+from feed.chart.layers import AXES, PARTS
 
 
 def datasets(chart_proto) -> dict[str, pl.DataFrame]:

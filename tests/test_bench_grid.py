@@ -15,7 +15,7 @@ from benchmarks import bench_e2e, report, targets
 from benchmarks.bench_e2e import FAST, FLOOR, GRID
 from benchmarks.paths import altair_line_chart
 from feed import Feed, SyntheticSource
-from feed.layers import AXES, PARTS
+from feed.chart.layers import AXES, PARTS
 
 # -- configurations and plans
 

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from feed.catalog import SourceConfig, build_catalog, make_source, synthetic_interval
-from feed.settings import sample_interval_override
-from feed.sources import NS_PER_SECOND
+from feed.sources.base import NS_PER_SECOND
+from feed.ui.catalog import SourceConfig, make_source, synthetic_interval
+from feed.ui.catalog_entries import build_catalog
+from feed.ui.settings import sample_interval_override
 
 NOW = 1_735_732_800 * NS_PER_SECOND
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -37,8 +37,8 @@ import pytest
 import vl_convert
 from PIL import Image
 
-from feed.chart import compile_line_chart
-from feed.layers import AXES, DOWNSAMPLE_FROM, PARTS, ChartLayout
+from feed.chart.layers import AXES, DOWNSAMPLE_FROM, PARTS, ChartLayout
+from feed.chart.spec import compile_line_chart
 
 COLUMNS = 800
 """The plot's width in px: one pixel column per M4 bin."""

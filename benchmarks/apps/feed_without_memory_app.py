@@ -1,4 +1,4 @@
-"""The feed app without its memory policy (``feed/memory.py``'s hooks made no-ops): the app
+"""The feed app without its memory policy (``feed/ui/memory.py``'s hooks made no-ops): the app
 as it was before that policy, for the soak to compare with ``app.py``.
 
 The chart's spec keeps Vega-Lite's automatic parsing, the page keeps Streamlit's timing
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import feed
-from feed import memory
+from feed.ui import memory
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 _compile_line_chart = feed.compile_line_chart

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from feed.settings import run_every_override
+from feed.ui.settings import run_every_override
 
 if "stream" not in st.session_state:
     st.session_state.stream = False

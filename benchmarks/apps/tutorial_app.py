@@ -11,7 +11,7 @@ import pandas as pd
 import numpy as np
 from datetime import datetime, timedelta
 
-from feed.settings import run_every_override  # benchmark: FEED_RUN_EVERY
+from feed.ui.settings import run_every_override  # benchmark: FEED_RUN_EVERY
 
 def get_recent_data(last_timestamp):
     """Generate and return data from last timestamp to now, at most 60 seconds."""

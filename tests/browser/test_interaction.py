@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from benchmarks.server import PROJECT, Server, streamlit_server
-from feed.layers import AXES, PARTS
+from feed.chart.layers import AXES, PARTS
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,112 @@
+"""One tick in Streamlit: update the feed, send the window to the chart, report how it went.
+
+The app's fragment and the in-process benchmark both call ``draw_tick``, so the benchmark
+measures exactly what the app runs.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import streamlit as st
+
+from feed.chart.spec import ZOOM
+from feed.window.stream import ChartData, Feed, Update
+
+CHART_KEY = "feed_chart"
+"""The chart's widget key: its zoom lives in ``st.session_state[key]``, per session."""
+DEFAULT_WIDTH_PX = 800
+"""Pixel columns the chart is downsampled for. Wider than Streamlit's centered layout, so
+what is drawn there is exact; raise it for wide layouts or large screens."""
+
+
+@dataclass(frozen=True)
+class Tick:
+    """What one tick did: the poll's outcome, what was sent, and the tick's cost in seconds."""
+
+    update: Update
+    sent: ChartData
+    seconds: float
+    zoom: tuple[int, int] | None = None
+
+    @property
+    def added(self) -> int:
+        return self.update.added
+
+    @property
+    def error(self) -> str | None:
+        return self.update.error
+
+
+def draw_tick(
+    feed: Feed,
+    spec: dict[str, Any],
+    now: int | None = None,
+    width_px: int = DEFAULT_WIDTH_PX,
+    window: int | None = None,
+    key: str = CHART_KEY,
+) -> Tick:
+    """Refresh the feed and draw its newest ``window`` samples (default: all it holds) with
+    the compiled ``spec``, M4-downsampled to ``width_px`` pixel columns when they hold more
+    than four points per column.
+
+    The chart zooms and pans its time axis in the page (wheel, drag; a double-click goes
+    back to following the newest data); the page reports the range (Streamlit's selection
+    event, which reruns the fragment) and from then on each tick sends that range, from the
+    whole ring at full resolution. The zoom is kept in ``st.session_state[key]``: a new
+    ``key`` is a new chart, following live.
+
+    Never raises for the source's sake: a failing or slow source leaves the chart drawn from
+    what is buffered, and the returned tick says what went wrong. The chart comes first in
+    its container so its position, and with it the browser's Vega view, never moves.
+    """
+    started = time.perf_counter()
+    update = feed.refresh(now)
+    zoom = zoomed_range(st.session_state.get(key))
+    sent = feed.chart_data(width_px, window, span=zoom)
+    st.vega_lite_chart(
+        {**spec, "datasets": sent.datasets},
+        width="stretch",
+        on_select="rerun",
+        selection_mode=[ZOOM],
+        key=key,
+    )
+    return Tick(update, sent, time.perf_counter() - started, zoom)
+
+
+def zoomed_range(state: Mapping[str, Any] | None) -> tuple[int, int] | None:
+    """The time range (ns since the epoch) the chart's zoom holds, from its widget state
+    (``{"selection": {"zoom": {"t": [start, end]}}}``, epoch ms or ISO text), or None when
+    it follows the newest data."""
+    try:
+        ends = state["selection"][ZOOM]["t"]  # type: ignore[index]
+        start, end = (_epoch_ns(end) for end in ends)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (start, end) if start < end else None
+
+
+def _epoch_ns(value: Any) -> int:
+    """An instant the page sent, epoch milliseconds or ISO 8601 text, as ns since the epoch."""
+    if isinstance(value, str):
+        return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1e9)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"not an instant: {value!r}")
+    return int(value * 1e6)
+
+
+def show_tick_status(tick: Tick) -> None:
+    """The source's error and warnings, if any (nothing at all on a healthy tick, so a tick
+    sends no element beyond the chart)."""
+    if tick.update.error is not None:
+        st.error(
+            f"The data source failed: {tick.update.error}. "
+            "The chart keeps its data; the next tick tries again and catches up."
+        )
+    for warning in tick.update.warnings:
+        st.warning(f"The data source sent bad data: {warning}.")

@@ -1,0 +1,174 @@
+"""The window cut into the chart's datasets: every point once (plus the joins), a body whose
+bytes stay the same until a new block begins, and axes that move only then."""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+import numpy as np
+import polars as pl
+import pytest
+
+from feed.chart.grid_m4 import GridM4
+from feed.chart.layers import AXES, BLOCKS, PARTS, ChartLayout, duration, nice_step
+
+EPOCH = 1_800_000_000 * 10**9
+STEP = 10**8  # a sample every 0.1 s
+
+
+def window(rows: int, series: int = 2, seed: int = 0, start: int = 0):
+    times = EPOCH + (start + np.arange(rows, dtype=np.int64)) * STEP
+    values = np.random.default_rng(seed).standard_normal((series, start + rows))[:, start:]
+    return times, values
+
+
+def decoded(sent) -> dict[str, pl.DataFrame]:
+    return {name: pl.read_ipc_stream(io.BytesIO(data)) for name, data in sent.arrow.items()}
+
+
+def points(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every point the parts draw, once, sorted by series and time."""
+    drawn = pl.concat([parts[name] for name in PARTS]).unique(["t", "series"])
+    return drawn.with_columns(pl.col("series").cast(pl.String)).sort("series", "t")
+
+
+def test_layout_sends_the_three_parts_and_the_axes_in_the_charts_order():
+    sent = ChartLayout(100, ("A", "B")).datasets(*window(300), 0)
+    assert list(sent.arrow) == [*PARTS, AXES]
+    parts = decoded(sent)
+    assert parts["body"].columns == ["t", "series", "value"]
+    assert parts["body"]["series"].dtype == pl.Enum(["A", "B"])
+    assert parts[AXES].columns == ["x0", "x1", "y0", "y1", "note"]
+    assert parts[AXES]["note"].to_list() == [""]  # drawn whole
+
+
+def test_a_downsampled_chart_says_so_with_its_column_width():
+    layout = ChartLayout(100, ("A", "B"))
+    sent = layout.datasets(*window(20_000), 0)
+    (note,) = decoded(sent)[AXES]["note"].to_list()
+    assert note == f"M4, 1 column = {duration(layout._grid.bin_ns)}"
+
+
+@pytest.mark.parametrize(
+    ("ns", "shown"),
+    [
+        (250 * 10**6, "250 ms"),
+        (12_500 * 10**6, "12.5 s"),
+        (624 * 10**9, "10.4 min"),
+        (7_560 * 10**9, "2.1 h"),
+        (276_480 * 10**9, "3.2 d"),
+    ],
+)
+def test_duration_reads_as_a_person_would_say_it(ns, shown):
+    assert duration(ns) == shown
+
+
+def test_a_small_window_travels_whole_each_point_once_beside_the_joins():
+    times, values = window(300, series=3)
+    parts = decoded(ChartLayout(100, ("A", "B", "C")).datasets(times, values, 0))
+    drawn = points(parts)
+    for i, name in enumerate("ABC"):
+        mine = drawn.filter(pl.col("series") == name)
+        assert mine["t"].to_list() == (times / 1e6).tolist()
+        assert mine["value"].to_list() == values[i].tolist()
+    joins = sum(parts[name].height for name in PARTS) - drawn.height
+    assert 0 < joins <= 2 * 3  # at most one join per series between neighbouring parts
+
+
+def test_the_parts_join_so_each_series_draws_one_unbroken_line():
+    parts = decoded(ChartLayout(100, ("A", "B")).datasets(*window(300), 0))
+    for name in "AB":
+        tail, body, head = (parts[p].filter(pl.col("series") == name) for p in PARTS)
+        assert tail.row(-1) == body.row(0)  # the tail ends where the body starts
+        assert head.row(0) == body.row(-1)  # the head starts where the body ends
+
+
+def test_the_axes_span_the_window_and_the_grid_columns():
+    times, values = window(300)
+    layout = ChartLayout(100, ("A", "B"))
+    (axes,) = decoded(layout.datasets(times, values, 0))[AXES].rows(named=True)
+    assert axes["x0"] <= times[0] / 1e6 and times[-1] / 1e6 < axes["x1"]
+    bin_ms = (axes["x1"] - axes["x0"]) / 100
+    assert axes["x1"] / bin_ms == pytest.approx(round(axes["x1"] / bin_ms))  # grid-aligned
+    assert axes["y0"] <= values.min() and values.max() <= axes["y1"]
+
+
+def test_the_body_keeps_its_bytes_until_a_new_block_begins():
+    layout = ChartLayout(100, ("A", "B"))
+    times, values = window(2_000)
+    sent = [layout.datasets(times[k : k + 300], values[:, k : k + 300], k) for k in range(40)]
+    bodies = [s.arrow["body"] for s in sent]
+    axes = [s.arrow[AXES] for s in sent]
+    heads = [s.arrow["head"] for s in sent]
+    body_moved = [a != b for a, b in itertools.pairwise(bodies)]
+    # A block is 1/32 of the axis, about 10 ticks here; the body changes when a new block
+    # begins and when the oldest one empties.
+    assert 0 < sum(body_moved) <= 2 * 39 / 9
+    moved = [a != b for a, b in itertools.pairwise(axes)]
+    assert 0 < sum(moved) < sum(body_moved)
+    assert all(b for a, b in zip(moved, body_moved, strict=True) if a)  # the axis: new blocks
+    assert all(a != b for a, b in itertools.pairwise(heads))  # the newest always changes
+
+
+def test_a_big_window_sends_each_series_m4_points():
+    times, values = window(20_000, series=2)
+    layout = ChartLayout(100, ("A", "B"))
+    drawn = points(decoded(layout.datasets(times, values, 0)))
+    grid = GridM4(100 - 100 // BLOCKS)
+    kept = grid.update(times, values, 0)
+    assert grid.bin_ns == layout._grid.bin_ns
+    for i, name in enumerate("AB"):
+        mine = drawn.filter(pl.col("series") == name)
+        assert mine["t"].to_list() == (kept.times[kept.held[i]] / 1e6).tolist()
+        assert mine["value"].to_list() == kept.cells[i, kept.held[i]].tolist()
+        assert mine.height <= 4 * 100
+
+
+def test_gaps_travel_as_nan_so_the_line_breaks():
+    times, values = window(300)
+    values[0, 100:120] = np.nan
+    drawn = points(decoded(ChartLayout(100, ("A", "B")).datasets(times, values, 0)))
+    assert drawn.filter(pl.col("series") == "A")["value"].is_nan().sum() == 20
+
+
+def test_an_empty_window_sends_no_points_and_an_axis_of_the_last_minute():
+    sent = ChartLayout(100, ("A",)).datasets(np.empty(0, np.int64), np.empty((1, 0)), 0)
+    parts = decoded(sent)
+    assert sent.points == 0 and all(parts[p].height == 0 for p in PARTS)
+    (axes,) = parts[AXES].rows(named=True)
+    assert axes["x1"] - axes["x0"] == 60_000
+
+
+def test_layout_refuses_too_few_columns():
+    with pytest.raises(ValueError, match="`columns` must be an integer >= 8, got 3"):
+        ChartLayout(3, ("A",))
+
+
+@pytest.mark.parametrize(
+    ("at_least", "step"),
+    [(0.3, 0.5), (1.0, 1.0), (1.2, 2.0), (2.5, 5.0), (7.0, 10.0), (0.011, 0.02)],
+)
+def test_nice_step_is_one_two_or_five_times_a_power_of_ten(at_least, step):
+    assert nice_step(at_least) == pytest.approx(step)
+
+
+def test_the_value_axis_moves_only_when_the_data_crosses_a_step():
+    layout = ChartLayout(100, ("A",))
+    times = EPOCH + np.arange(300, dtype=np.int64) * STEP
+    values = 0.93 * np.sin(np.arange(300) / 20)[None, :]  # axis: -1 to 1
+    first = decoded(layout.datasets(times, values, 0))[AXES]
+    # Each call a window of other samples (another first sample number): a layout takes a
+    # window it has drawn, same samples, as unchanged.
+    for seq, scale in enumerate((1.05, 0.8), 1):  # a little wider or narrower: the same axis
+        assert decoded(layout.datasets(times, values * scale, seq))[AXES].equals(first)
+    for seq, scale in enumerate((3, 0.3), 3):  # out of it, or less than half of it: a new one
+        assert not decoded(layout.datasets(times, values * scale, seq))[AXES].equals(first)
+
+
+def test_an_unchanged_window_is_sent_as_it_was_without_recomputing():
+    layout = ChartLayout(100, ("A", "B"))
+    times, values = window(300)
+    first = layout.datasets(times, values, 0)
+    assert layout.datasets(times, values, 0) is first
+    assert layout.datasets(times[1:], values[:, 1:], 1) is not first

@@ -1,0 +1,140 @@
+"""The compiled chart: a plain Vega-Lite dict whose JSON never changes from tick to tick."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from feed.chart.layers import AXES, PARTS
+from feed.chart.spec import compile_line_chart
+from tests import sent
+
+
+def test_chart_draws_each_part_as_a_layer_over_the_axes_signals():
+    spec = compile_line_chart(("A", "B"))
+    layers = spec["layer"]
+    assert [layer["data"] for layer in layers[:4]] == [
+        {"name": name, "format": {"parse": None}} for name in (*PARTS, AXES)
+    ]  # no parsing: it leaks in the page
+    named = [layer["data"] for layer in layers if "name" in layer["data"]]
+    assert all(data["format"] == {"parse": None} for data in named)  # the crosshair's too
+    for layer in layers[:3]:
+        assert layer["mark"]["type"] == "line"
+        assert layer["mark"]["invalid"] == "break-paths-show-domains"  # NaN: a gap
+        x, y, color = (layer["encoding"][c] for c in ("x", "y", "color"))
+        assert (x["field"], x["type"]) == ("t", "temporal")
+        assert x["scale"]["domain"] == [{"expr": "x0"}, {"expr": "x1"}]
+        assert y["scale"]["domain"] == [{"expr": "y0"}, {"expr": "y1"}]
+        assert color["scale"]["domain"] == ["A", "B"]  # not from the data either
+    assert {p["name"]: p.get("expr") for p in spec["params"]}["x0"] == (
+        "length(data('axes')) ? data('axes')[0].x0 : 0"
+    )
+    assert "datasets" not in spec  # no "empty" placeholder dataset from Altair
+
+
+def test_chart_zooms_the_time_axis_and_filters_series_by_legend():
+    spec = compile_line_chart(("A", "B"))
+    params = {p["name"]: p for p in spec["params"]}
+    assert params["zoom"]["select"] == {"type": "interval", "encodings": ["x"]}
+    assert params["zoom"]["bind"] == "scales"  # wheel and drag; a double-click resets
+    assert params["legend"]["select"] == {"type": "point", "fields": ["series"]}
+    assert params["legend"]["bind"] == "legend"
+    for layer in spec["layer"][:3]:
+        assert layer["mark"]["strokeJoin"] == "round"
+        opacity = layer["encoding"]["strokeOpacity"]
+        assert opacity["condition"] == {"param": "legend", "value": 1}
+        assert opacity["value"] == 0  # a series the legend does not show is not drawn
+    note = spec["layer"][3]
+    assert (note["mark"]["type"], note["encoding"]["text"]["field"]) == ("text", "note")
+
+
+def test_chart_hover_snaps_to_columns_not_to_the_data():
+    spec = compile_line_chart(("A", "B"))
+    hover = {p["name"]: p for p in spec["params"]}["hover"]
+    assert hover["select"]["nearest"] is True and hover["select"]["on"] == "pointermove"
+    assert hover["views"] == [spec["layer"][4]["name"]]  # the targets, not the lines
+    targets = spec["layer"][4]
+    assert targets["data"] == {"sequence": {"start": 0, "stop": 400, "as": "i"}}
+    assert targets["encoding"]["tooltip"]["format"] == "%H:%M:%S.%L"  # the time, local
+
+
+def test_chart_scales_read_no_data_so_a_tick_moves_no_point_it_did_not_send():
+    import vl_convert
+
+    vega = vl_convert.vegalite_to_vega(compile_line_chart(("A", "B")))
+    scales = {scale["name"]: scale for scale in vega["scales"]}
+    # A time scale's domain of signals compiles to "fields" of signals: still no dataset.
+    assert scales["x"]["domain"] == {"fields": [{"signal": "{data: x0}"}, {"signal": "{data: x1}"}]}
+    assert scales["y"]["domain"] == [{"signal": "y0"}, {"signal": "y1"}]
+    assert scales["color"]["domain"] == ["A", "B"]
+
+
+def test_chart_pins_renderer_and_aria_so_the_frontend_never_flips_them():
+    spec = compile_line_chart(("A", "B"))
+    assert spec["usermeta"]["embedOptions"]["renderer"] == "canvas"
+    assert spec["config"]["mark"]["aria"] is False
+
+
+def test_chart_compiles_to_the_same_json_every_time():
+    assert json.dumps(compile_line_chart(("A",))) == json.dumps(compile_line_chart(("A",)))
+
+
+def _chart_app() -> None:
+    """Draws the chart for three ticks of new data, as the app's fragment does."""
+    import streamlit as st
+
+    from feed import Feed, SyntheticSource, compile_line_chart
+    from feed.ui.view import draw_tick
+
+    spec = compile_line_chart(("A", "B"))
+    feed = Feed(SyntheticSource(seed=0))
+    for tick in range(3):
+        draw_tick(feed, spec, now=10**18 + tick * 2 * 10**9, key=f"chart_{tick}")
+    st.session_state.ticks = 3
+
+
+def test_chart_spec_sent_to_the_browser_is_byte_identical_across_ticks():
+    at = AppTest.from_function(_chart_app).run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 3
+    specs = {chart.proto.spec for chart in charts}
+    assert len(specs) == 1
+    for chart in charts:
+        assert [d.name for d in chart.proto.datasets] == [*PARTS, AXES]
+    heads = [chart.proto.datasets[2].data.data for chart in charts]
+    assert len(set(heads)) == 3  # the data did change
+    assert np.all([len(head) > 0 for head in heads])
+
+
+def _growing_window_app() -> None:
+    """Draws one chart per window size, across the frontend's 2,000 and 5,000-row switches
+    and into M4 downsampling, as a session changing its window would."""
+    import streamlit as st
+
+    from feed import Feed, SyntheticSource, compile_line_chart
+    from feed.ui.view import draw_tick
+
+    spec = compile_line_chart(("A", "B"))
+    feed = Feed(SyntheticSource(seed=0, backfill=20_000), capacity=50_000)
+    for window in (100, 1_999, 2_001, 4_999, 5_001, 20_000):
+        draw_tick(feed, spec, now=10**18, width_px=800, window=window, key=f"chart_{window}")
+    st.session_state.done = True
+
+
+def test_chart_spec_stays_byte_identical_as_the_window_grows_and_downsamples():
+    at = AppTest.from_function(_growing_window_app, default_timeout=30).run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 6
+    assert len({chart.proto.spec for chart in charts}) == 1
+    rows = [sent.wide(sent.datasets(c.proto)).height for c in charts]
+    assert rows[:3] == [100, 1_999, 2_001]  # up to 4 points per pixel column: sent whole
+    assert all(n <= 4 * 800 * 2 for n in rows[3:])  # beyond: M4, bounded by the width
+
+
+def test_chart_takes_names_with_dots_and_brackets_as_they_are():
+    spec = compile_line_chart(("temp.c", "p[0]"))  # values of `series`, not field paths
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["temp.c", "p[0]"]

@@ -1,0 +1,68 @@
+"""A zoomed chart: the range the page reports, and the data sent for it from the whole ring."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import polars as pl
+import pytest
+
+from feed import Feed, SyntheticSource
+from feed.chart.layers import AXES, PARTS
+from feed.ui.view import zoomed_range
+
+NOW = 1_800_000_000 * 10**9
+MS = 10**6
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ({"selection": {"zoom": {"t": [1_000, 2_000.5]}}}, (1_000 * MS, 2_000_500_000)),
+        (
+            {"selection": {"zoom": {"t": ["1970-01-01T00:00:01Z", "1970-01-01T00:00:02Z"]}}},
+            (1_000 * MS, 2_000 * MS),
+        ),
+        ({"selection": {"zoom": {}}}, None),  # a double-click: following live
+        ({"selection": {}}, None),
+        (None, None),
+        ({"selection": {"zoom": {"t": [2_000, 1_000]}}}, None),  # not a range
+        ({"selection": {"zoom": {"t": ["soon", 1_000]}}}, None),
+        ({"selection": {"zoom": {"t": [float("nan"), 1_000]}}}, None),
+    ],
+)
+def test_zoomed_range_reads_the_charts_selection(state, expected):
+    assert zoomed_range(state) == expected
+
+
+def sent_points(feed: Feed, span) -> pl.DataFrame:
+    sent = feed.chart_data(800, span=span)
+    parts = [pl.read_ipc_stream(io.BytesIO(sent.datasets[name])) for name in PARTS]
+    axes = pl.read_ipc_stream(io.BytesIO(sent.datasets[AXES]))
+    points = pl.concat(parts).unique(["t", "series"]).sort("series", "t")
+    return points.with_columns(note=pl.lit(axes["note"][0]))
+
+
+def test_a_zoom_on_a_few_hundred_samples_sends_each_of_them_and_one_either_side():
+    feed = Feed(SyntheticSource(seed=0, backfill=50_000), capacity=100_000)
+    feed.update(NOW)
+    times = feed.ring.times
+    start, end = int(times[1_000]), int(times[1_299])
+    points = sent_points(feed, (start, end))
+    a = points.filter(pl.col("series") == "A")
+    assert a["note"][0] == ""  # raw samples
+    expected = times[999:1_301] / 1e6  # the range and one sample either side
+    np.testing.assert_array_equal(a["t"].to_numpy(), expected)
+
+
+def test_a_wide_zoom_is_downsampled_again_for_its_range():
+    feed = Feed(SyntheticSource(seed=0, backfill=50_000), capacity=100_000)
+    feed.update(NOW)
+    times = feed.ring.times
+    whole = sent_points(feed, None)
+    zoomed = sent_points(feed, (int(times[10_000]), int(times[60_000])))
+    assert zoomed["note"][0].startswith("M4, 1 column = ")
+    assert zoomed["note"][0] != whole["note"][0]  # narrower columns: more detail
+    inside = zoomed.filter(pl.col("t").is_between(times[10_000] / 1e6, times[60_000] / 1e6))
+    assert inside["t"].min() >= times[10_000] / 1e6

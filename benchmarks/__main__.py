@@ -16,6 +16,7 @@ from typing import Any
 
 from benchmarks import bench_e2e, bench_tick, machine, report, targets
 from benchmarks.server import PROJECT, shown
+from feed.cli import FAILURE, CommandParser, fail, program_name
 
 RESULTS = PROJECT / "benchmarks" / "results"
 QUICK_RESULTS = RESULTS / "tmp" / "quick"
@@ -23,8 +24,20 @@ LOGS = RESULTS / "tmp" / "logs"  # server logs; with --out, in OUT/logs
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse arguments, run, write; 0 on success."""
-    args = _parser().parse_args(argv)
+    """Parse arguments, run, write: 0 on success, 2 for a bad command line, 1 when a
+    benchmark cannot go on (said in one line on stderr; the server logs hold the rest)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return fail(parser, "interrupted; nothing written", FAILURE)
+    except Exception as exc:  # a benchmark that cannot go on: one line, no traceback
+        return fail(parser, f"{type(exc).__name__}: {exc}", FAILURE)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run what ``args`` ask for and write the results."""
     quick = args.quick
     out = args.out or (QUICK_RESULTS if quick else RESULTS)
     started = time.monotonic()
@@ -78,7 +91,7 @@ def _run_part(part: str, quick: bool, logs: Path) -> dict[str, Any]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser = CommandParser(prog=program_name("benchmarks", "feed-bench"), description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     parser.add_argument("--only", choices=("inprocess", "e2e"), help="run one benchmark")
     parser.add_argument("--out", type=Path, help="results directory (default: by mode)")

@@ -34,12 +34,12 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from itertools import islice
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 import redis
 
+from feed.cli import FAILURE, USAGE, CommandParser, fail, program_name
 from feed.sources.base import Source, SyntheticSource
 from feed.sources.file import FileNotReady, FileSource
 from feed.sources.redis_entries import DEFAULT_URL, entry_fields, entry_id, redis_client, shown_url
@@ -51,7 +51,6 @@ FIRST_BACKOFF_S = 0.1
 MAX_BACKOFF_S = 2.0
 PIPELINE_CHUNK = 10_000  # entries per round trip when a queue is sent
 _UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
-USAGE, FAILURE = 2, 1  # exit statuses, as argparse and most tools use them
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,14 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         source = build_source(args.source, args.series, args.interval, args.path)
     except (FileNotReady, OSError) as exc:  # before ValueError: FileNotReady is one
-        return _fail(parser, exc, FAILURE)
+        return fail(parser, exc, FAILURE)
     except (ValueError, TypeError) as exc:
-        return _fail(parser, exc, USAGE)
+        return fail(parser, exc, USAGE)
     try:
         client = redis_client(args.redis)
     except (ValueError, TypeError) as exc:
         _close(source)
-        return _fail(parser, exc, USAGE)
+        return fail(parser, exc, USAGE)
     publisher = Publisher(client, args.stream, source.names, args.maxlen)
     url = shown_url(args.redis)
     print(
@@ -86,23 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     except (RuntimeError, redis.exceptions.RedisError, OSError) as exc:
-        return _fail(parser, exc, FAILURE)
+        return fail(parser, exc, FAILURE)
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
         client.close()
         _close(source)
     print(f"feed.produce: stopped; {publisher.summary()}", flush=True)
     return 0
-
-
-def _fail(parser: argparse.ArgumentParser, error: BaseException, status: int) -> int:
-    """Say ``error`` in one line on stderr, as argparse says a usage error; ``status``."""
-    print(f"{parser.prog}: error: {_one_line(str(error))}", file=sys.stderr, flush=True)
-    return status
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _close(source: Source) -> None:
@@ -281,21 +270,9 @@ def _positive_int(text: str) -> int:
     return value
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (the usage itself is in ``--help``)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(USAGE, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def _prog(module: str, command: str) -> str:
-    """The name the user ran: the installed ``command``, else ``python -m module``."""
-    return command if Path(sys.argv[0]).stem == command else f"python -m {module}"
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog=_prog("feed.produce", "feed-produce"),
+    parser = CommandParser(
+        prog=program_name("feed.produce", "feed-produce"),
         description="Publish a feed source into a Redis stream (XADD, MAXLEN ~). Exit status: "
         "0 when done or interrupted, 2 for a bad command line, 1 when it cannot go on "
         "(the file to follow is missing, Redis refuses the password or the key).",

@@ -20,16 +20,14 @@ import io
 import json
 import os
 import random
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TextIO
 
+from feed.cli import FAILURE, CommandParser, fail, program_name
 from feed.sources.base import NS_PER_SECOND, checked_names
 from feed.sources.file import FORMATS, SUFFIXES
-
-USAGE, FAILURE = 2, 1  # exit statuses, as argparse and most tools use them
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,8 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         where = f" {str(error.filename)!r}" if error.filename is not None else ""
         reason = error.strerror or str(error)
-        print(f"{parser.prog}: error: cannot write{where}: {reason}", file=sys.stderr, flush=True)
-        return FAILURE
+        return fail(parser, f"cannot write{where}: {reason}", FAILURE)
     return 0
 
 
@@ -126,21 +123,9 @@ class _Writer:
         self.file = self._open()
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (the usage itself is in ``--help``)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(USAGE, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def _prog(module: str, command: str) -> str:
-    """The name the user ran: the installed ``command``, else ``python -m module``."""
-    return command if Path(sys.argv[0]).stem == command else f"python -m {module}"
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog=_prog("feed.writer", "feed-writer"),
+    parser = CommandParser(
+        prog=program_name("feed.writer", "feed-writer"),
         description="Append standard normal samples to a CSV or NDJSON file, one line per "
         "interval, for feed's file source to follow. Exit status: 0 when done or interrupted, "
         "2 for a bad command line, 1 when the file cannot be written.",

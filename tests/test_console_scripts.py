@@ -105,7 +105,7 @@ def test_bad_command_line_exits_2_with_one_line(name, args, message, tmp_path):
 def test_feed_bench_bad_argument_exits_2(tmp_path):
     result = run(command("feed-bench"), "--nope", cwd=tmp_path)
     assert result.returncode == 2
-    assert "error: unrecognized arguments: --nope" in result.stderr
+    assert "error: unrecognized arguments: --nope" in one_error_line(result, "feed-bench")
 
 
 # --- cannot go on: 1 ---------------------------------------------------------------------------
@@ -182,3 +182,17 @@ def test_produce_refused_password_exits_1_at_once(credentials, redis_with_passwo
     line = one_error_line(result, "feed-produce")
     assert "refused the producer" in line
     assert ":wrong@" not in line  # the password is never shown
+
+
+def test_feed_bench_says_a_failure_in_one_line_and_exits_1(monkeypatch, capsys):
+    import benchmarks.__main__ as bench
+
+    def broken(args):
+        raise RuntimeError("in-process cell 100 x 2 failed:\n  a long story")
+
+    monkeypatch.setattr(bench, "_run", broken)
+    assert bench.main(["--quick"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "python -m benchmarks: error: RuntimeError: in-process cell 100 x 2 failed: a long story\n"
+    )

@@ -27,6 +27,10 @@ LEGEND = "legend"
 HOVER = "hover"
 """The pointer's pixel column: a point selection over ``HOVER_COLUMNS`` targets."""
 HOVER_COLUMNS = 400
+LOW, HIGH = "(zoom_t ? +zoom_t[0] : x0)", "(zoom_t ? +zoom_t[1] : x1)"
+"""The time axis' ends, zoomed or not (expressions)."""
+HALF = f"({HIGH} - {LOW}) / {2 * HOVER_COLUMNS}"
+"""Half a hover column's width, ms (an expression)."""
 AXIS_SIGNALS = ("x0", "x1", "y0", "y1")
 """The chart's signals holding the axes' ends, read from the ``axes`` dataset."""
 
@@ -43,26 +47,20 @@ def _hover_layers(
     x = encoding["x"]
     # The axis' ends from the signals, not from the scale: data computed from the scale
     # kept the page re-laying itself out (as with the note's position).
-    lo = f"({ZOOM}_t ? +{ZOOM}_t[0] : x0)"
-    hi = f"({ZOOM}_t ? +{ZOOM}_t[1] : x1)"
-    across = f"{lo} + (datum.i + 0.5) * ({hi} - {lo}) / {HOVER_COLUMNS}"
+    across = f"{LOW} + (datum.i + 0.5) * ({HIGH} - {LOW}) / {HOVER_COLUMNS}"
     hover = alt.selection_point(
         name=HOVER, nearest=True, on="pointermove", encodings=["x"], clear="pointerout"
     )
     targets = alt.Chart(alt.sequence(0, HOVER_COLUMNS, as_="i")).transform_calculate(t=across)
     when = alt.Tooltip("t:T", format="%H:%M:%S.%L", title="time")  # the viewer's local time
-    layers = [
-        targets.mark_point(opacity=0).encode(x=x, tooltip=when).add_params(hover),
-        targets.transform_filter("abs(datum.t - hover_t) < 1")
-        .mark_rule(color="#808495")
-        .encode(x=x),
-    ]
+    layers = [targets.mark_point(opacity=0).encode(x=x, tooltip=when).add_params(hover)]
     order = "[" + ", ".join(repr(name) for name in names) + "]"
-    half = f"({hi} - {lo}) / {2 * HOVER_COLUMNS}"
     for part in PARTS:
+        # Each pointer move filters the part's every point: the cheapest test first, against
+        # the column's ends computed once per move (hover_a, hover_b), not per point.
         nearest = (
             alt.Chart(alt.NamedData(part))
-            .transform_filter(f"hover_t !== null && abs(datum.t - hover_t) <= {half}")
+            .transform_filter("datum.t >= hover_a && datum.t <= hover_b")
             .transform_filter(legend)
             .transform_calculate(dist="abs(datum.t - hover_t)")
             .transform_joinaggregate(nearest="min(dist)", groupby=["series"])
@@ -72,6 +70,8 @@ def _hover_layers(
                 label="datum.series + ': ' + format(datum.value, '.4~g')",
             )
         )
+        # Separate layers, each naming its data: nested under one, Vega-Lite parsed `t` for
+        # the whole part again (a formula over every row, which leaks; tests/ui/test_memory).
         layers.append(nearest.mark_rule(color="#808495", strokeWidth=1).encode(x=x))
         dots = nearest.mark_point(filled=True, size=30)
         layers.append(dots.encode(x=x, y=encoding["y"], color=encoding["color"]))
@@ -155,6 +155,10 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
             for name in AXIS_SIGNALS
         ),
         {"name": "hover_t", "expr": f"{HOVER} && {HOVER}.t ? +{HOVER}.t[0] : null"},
+        *(
+            {"name": f"hover_{end}", "expr": f"hover_t === null ? {none} : hover_t {sign} {HALF}"}
+            for end, none, sign in (("a", "1e300", "-"), ("b", "-1e300", "+"))
+        ),
     ]
     spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
     spec.setdefault("config", {}).setdefault("mark", {})["aria"] = False

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import bench_e2e, bench_tick, machine, report, targets
+from benchmarks.progress import progress
 from benchmarks.server import PROJECT, shown
 from feed.cli import FAILURE, CommandParser, fail, program_name
 
@@ -60,14 +61,6 @@ def _run(args: argparse.Namespace) -> int:
     for target in results["targets"]:
         progress(f"target {target['status']:>12}: {target['target']} ({target['detail']})")
     return 0
-
-
-def progress(line: str) -> None:
-    """Print a progress line now, not when the buffer fills, above the progress bar."""
-    from tqdm import tqdm
-
-    tqdm.write(line)
-    sys.stdout.flush()
 
 
 def _run_part(part: str, quick: bool, logs: Path) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from typing import Any
 
 import psutil
 
+from benchmarks.progress import progress_bar
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, PROJECT, streamlit_server
 from benchmarks.stats import ratio
 
@@ -153,14 +154,6 @@ QUICK = Plan(intervals=(0.5,),
 # from the runs of 2026-11-30 on this project's machine.
 START_S = 7.0
 LOAD_S_PER_M_POINTS = 0.15
-
-
-def progress_bar(total: float, unit: str) -> Any:
-    """A progress bar on standard error (tqdm) with the time left, counting ``total`` in
-    ``unit``; silent when standard error is not a terminal (logs keep their lines)."""
-    from tqdm import tqdm
-
-    return tqdm(total=round(total), unit=unit, dynamic_ncols=True, disable=None, leave=False)
 
 
 def by_name() -> dict[str, Config]:

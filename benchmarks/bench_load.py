@@ -42,6 +42,7 @@ import psutil
 
 from benchmarks import machine, report, ws_client
 from benchmarks.bench_e2e import GC_ON, process_cpu_seconds
+from benchmarks.progress import progress, progress_bar
 from benchmarks.server import PROJECT, shown, streamlit_server
 from benchmarks.stats import ratio, summary
 
@@ -120,11 +121,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def progress(line: str) -> None:
-    """Print a progress line now, not when the buffer fills."""
-    print(line, flush=True)
-
-
 def run(
     plan: Plan = FULL,
     progress: Callable[[str], None] = progress,
@@ -149,36 +145,40 @@ def run(
     if log_dir:
         log_dir.mkdir(parents=True, exist_ok=True)
     sessions = sorted(set(plan.sessions))
-    for name in plan.apps:
-        app = by_name[name]
-        progress(f"load {name}: N in {sessions}, every {plan.interval_s:g} s, "
-                 f"{plan.warmup_s:g} s warm-up + {plan.window_s:g} s window each")  # fmt: skip
-        rows: list[dict[str, Any]] = []
-        below = 0
-        for n in sessions:
-            log = log_dir / f"load-{name}-{n}.log" if log_dir else None
-            row = measure_retrying(app, n, plan, log, progress)
-            rows.append(row)
-            progress(describe(row))
-            below = below + 1 if row["achieved_pct"] < plan.stop_below_pct else 0
-            if below >= plan.stop_after and n != sessions[-1]:
-                progress(f"load {name}: under {plan.stop_below_pct:g}% for {below} N in a row; "
-                         "stopping here")  # fmt: skip
-                break
-        for n in refined(rows, plan):  # bisect between the last N sustained and the next
-            log = log_dir / f"load-{name}-{n}.log" if log_dir else None
-            row = measure_retrying(app, n, plan, log, progress)
-            rows.append(row)
-            progress(describe(row, "refining: "))
-        rows.sort(key=lambda r: r["sessions"])
-        results["apps"][name] = {
-            "name": name,
-            "app": shown(app.app),
-            "label": app.label,
-            "options": app.options,
-            "rows": rows,
-            "summary": summarize(rows, plan),
-        }
+    with progress_bar(len(plan.apps) * len(sessions), "N") as bar:  # refining adds a few
+        for name in plan.apps:
+            app = by_name[name]
+            progress(f"load {name}: N in {sessions}, every {plan.interval_s:g} s, "
+                     f"{plan.warmup_s:g} s warm-up + {plan.window_s:g} s window each")  # fmt: skip
+            rows: list[dict[str, Any]] = []
+            below = 0
+            for n in sessions:
+                log = log_dir / f"load-{name}-{n}.log" if log_dir else None
+                bar.set_description(f"load {name} N={n}")
+                row = measure_retrying(app, n, plan, log, progress)
+                rows.append(row)
+                progress(describe(row))
+                bar.update(1)
+                below = below + 1 if row["achieved_pct"] < plan.stop_below_pct else 0
+                if below >= plan.stop_after and n != sessions[-1]:
+                    progress(f"load {name}: under {plan.stop_below_pct:g}% for {below} N in a row; "
+                             "stopping here")  # fmt: skip
+                    bar.update(len(sessions) - 1 - sessions.index(n))  # the N skipped
+                    break
+            for n in refined(rows, plan):  # bisect between the last N sustained and the next
+                log = log_dir / f"load-{name}-{n}.log" if log_dir else None
+                row = measure_retrying(app, n, plan, log, progress)
+                rows.append(row)
+                progress(describe(row, "refining: "))
+            rows.sort(key=lambda r: r["sessions"])
+            results["apps"][name] = {
+                "name": name,
+                "app": shown(app.app),
+                "label": app.label,
+                "options": app.options,
+                "rows": rows,
+                "summary": summarize(rows, plan),
+            }
     results["ratios"] = ratios(results["apps"])
     results["duration_s"] = time.monotonic() - started
     return results

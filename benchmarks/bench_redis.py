@@ -45,6 +45,7 @@ from typing import Any, TextIO
 import numpy as np
 import psutil
 
+from benchmarks.progress import progress
 from benchmarks.server import PROJECT, shown
 from feed import Feed, SyntheticSource
 from feed.sources.base import Batch, Source
@@ -480,10 +481,6 @@ def markdown(results: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def progress(line: str) -> None:
-    print(line, flush=True)
 
 
 def _parser() -> argparse.ArgumentParser:

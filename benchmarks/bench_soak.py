@@ -42,6 +42,7 @@ from benchmarks.bench_e2e import (
     FrameLog,
     process_cpu_seconds,
 )
+from benchmarks.progress import progress_bar
 from benchmarks.report import _table, ms
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, PROJECT, streamlit_server
 
@@ -187,21 +188,32 @@ def _sample_until(
 ) -> dict[str, int]:
     """Sample every session each ``plan.sample_s`` until ``plan.duration_s``; page errors."""
     count = 0
-    while True:
-        for session in sessions:
-            s = session.sample(t0)
-            progress(
-                f"soak {session.name:<15} {s['t_s']:6.0f} s: {s['ticks']:6d} ticks "
-                f"({achieved_pct(s['ticks'], s['streaming_s'], plan.interval_s):.0f}%), "
-                f"server RSS {s['server_rss_mb']:.1f} MB, JS heap {s['js_heap_mb']:.2f} MB "
-                f"({s['js_heap_raw_mb']:.2f} before GC), {s['page_timing_entries']} timing entries"
-            )
-        count += 1
-        if time.monotonic() - t0 >= plan.duration_s:
-            break
-        wait = t0 + count * plan.sample_s - time.monotonic()
-        sessions[0].page.wait_for_timeout(max(0.0, min(wait, plan.duration_s)) * 1e3)
+    with progress_bar(plan.duration_s, "s") as bar:
+        bar.set_description(f"soak {', '.join(s.name for s in sessions)}")
+        while True:
+            _sample_once(sessions, plan, t0, progress)
+            count += 1
+            elapsed = time.monotonic() - t0
+            bar.update(min(elapsed, plan.duration_s) - bar.n)
+            if elapsed >= plan.duration_s:
+                break
+            wait = t0 + count * plan.sample_s - time.monotonic()
+            sessions[0].page.wait_for_timeout(max(0.0, min(wait, plan.duration_s)) * 1e3)
     return {s.name: s.page.locator(".stException").count() for s in sessions}
+
+
+def _sample_once(
+    sessions: list[Session], plan: Plan, t0: float, progress: Callable[[str], None]
+) -> None:
+    """Sample every session once and say what it measured."""
+    for session in sessions:
+        s = session.sample(t0)
+        progress(
+            f"soak {session.name:<15} {s['t_s']:6.0f} s: {s['ticks']:6d} ticks "
+            f"({achieved_pct(s['ticks'], s['streaming_s'], plan.interval_s):.0f}%), "
+            f"server RSS {s['server_rss_mb']:.1f} MB, JS heap {s['js_heap_mb']:.2f} MB "
+            f"({s['js_heap_raw_mb']:.2f} before GC), {s['page_timing_entries']} timing entries"
+        )
 
 
 def achieved_pct(ticks: float, seconds: float, interval: float) -> float:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from benchmarks.paths import PATHS, Now, make_path
+from benchmarks.progress import progress_bar
 from benchmarks.stats import ratio, summary
 from feed.sources.base import NS_PER_SECOND
 
@@ -64,8 +65,6 @@ def cells(plan: Plan) -> list[tuple[int, int]]:
 
 def run(plan: Plan = FULL, progress: Callable[[str], None] = print) -> list[dict[str, Any]]:
     """Measure every cell of ``plan``; one result dict per cell, in grid order."""
-    from benchmarks.bench_e2e import progress_bar
-
     results = []
     with progress_bar(len(cells(plan)), "cell") as bar:
         for rows, series in cells(plan):

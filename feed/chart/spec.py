@@ -120,7 +120,7 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     lines = [
         alt.Chart(alt.NamedData(part))
         # Round joins: a dense line turns at every sample, and pointed (miter) joins would
-        # draw tips that M4's fewer corners do not (tests/test_fidelity.py).
+        # draw tips that M4's fewer corners do not (tests/chart/test_fidelity.py).
         .mark_line(clip=True, invalid="break-paths-show-domains", strokeJoin="round")
         .encode(**encoding, strokeOpacity=shown)
         .properties(name=part)  # a fixed view name: the spec's JSON never changes

@@ -77,7 +77,7 @@ HEADLINE = 50_000
 """The issue's figure: 50,000 random samples x 2 series at 800 px."""
 SPIKES = 12
 """Spikes per series in a spiky window."""
-OUT = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "tmp"
+OUT = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "tmp"
 
 Rows = list[dict[str, Any]]
 Image_ = npt.NDArray[np.uint8]

@@ -110,6 +110,7 @@ def test_readers_never_see_a_torn_or_reordered_window_while_a_writer_polls():
     def write() -> None:
         while not stop.is_set():
             feed.update(next(clock))
+            time.sleep(0)  # let the readers in: a writer holding on to the GIL starves them
 
     def read() -> None:
         import io

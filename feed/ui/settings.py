@@ -27,13 +27,9 @@ def run_every_override(environ: Mapping[str, str] = os.environ) -> float | None:
     Lets benchmarks stream faster than the slider's 0.5 s minimum, which keeps the tutorial's
     range for people.
     """
-    raw = environ.get(RUN_EVERY_ENV, "").strip()
+    raw, seconds = _seconds_setting(environ, RUN_EVERY_ENV)
     if not raw:
         return None
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
     if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(
             f"`{RUN_EVERY_ENV}` must be a positive number of seconds (e.g. 0.1), got {raw!r}"
@@ -47,19 +43,25 @@ def sample_interval_override(environ: Mapping[str, str] = os.environ) -> float |
 
     Lets a benchmark or a deployment have a new sample on every tick at a fast interval.
     """
-    raw = environ.get(SAMPLE_INTERVAL_ENV, "").strip()
+    raw, seconds = _seconds_setting(environ, SAMPLE_INTERVAL_ENV)
     if not raw:
         return None
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
     if not MIN_SAMPLE_INTERVAL_S <= seconds <= MAX_SAMPLE_INTERVAL_S:  # NaN fails too
         raise ValueError(
             f"`{SAMPLE_INTERVAL_ENV}` must be from {MIN_SAMPLE_INTERVAL_S:g} to "
             f"{MAX_SAMPLE_INTERVAL_S:g} seconds, got {raw!r}"
         )
     return seconds
+
+
+def _seconds_setting(environ: Mapping[str, str], name: str) -> tuple[str, float]:
+    """``environ[name]`` as given (stripped; "" when unset) and as seconds (NaN when it is
+    not a number): the callers check the range and word the error."""
+    raw = environ.get(name, "").strip()
+    try:
+        return raw, float(raw)
+    except ValueError:
+        return raw, math.nan
 
 
 def int_setting(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

@@ -9,11 +9,12 @@ keeps its M4 samples until it leaves the window; they are remembered (by sample 
 stays with a sample while it is in the ring), and a tick recomputes only the two end bins and
 any bins completed since the last tick. Its cost no longer grows with the window.
 
-The chart shows exactly these bins when its time axis is ``columns`` bins ending where the
-newest bin ends: ``GridWindow.domain``. The bin width is the narrowest that fits the window in
-``columns - 1`` bins, plus ``SLACK`` so that a span that wobbles keeps its grid; it is chosen
-again (and the remembered bins dropped) only when the span leaves that band: while the window
-fills up, or when a gap in the data enters or leaves it.
+A chart shows exactly these bins when its time axis is a whole number of bins on the grid,
+one per pixel column: ``GridWindow.domain`` is the tightest such axis, and
+``feed.chart.layers.ChartLayout`` ends its axis up to a block later instead. The bin width is
+the narrowest that fits the window in ``columns - 1`` bins, plus ``SLACK`` so that a span that
+wobbles keeps its grid; it is chosen again (and the remembered bins dropped) only when the span
+leaves that band: while the window fills up, or when a gap in the data enters or leaves it.
 """
 
 from __future__ import annotations

@@ -54,11 +54,6 @@ class ChartDatasets:
     arrow: dict[str, bytes]
     points: int
 
-    @property
-    def size(self) -> int:
-        """Bytes of all the datasets together."""
-        return sum(len(data) for data in self.arrow.values())
-
 
 @dataclass(frozen=True)
 class _Points:
@@ -68,12 +63,6 @@ class _Points:
     times: npt.NDArray[np.int64]
     values: npt.NDArray[np.float64]
     held: npt.NDArray[np.bool_] | None
-
-    def rows_of(self, series: int, start: int, stop: int) -> npt.NDArray[np.intp]:
-        """Rows in ``[start, stop)`` series ``series`` draws."""
-        if self.held is None:
-            return np.arange(start, stop)
-        return np.flatnonzero(self.held[series, start:stop]) + start
 
 
 class ChartLayout:
@@ -183,16 +172,16 @@ class ChartLayout:
         """Long points: each series' rows in ``[start, stop)``, after row ``before[i]`` and
         then row ``after[i]`` when given (joins to the neighbouring parts; -1: none), series
         after series, each in time order."""
-        joins = [j for js in (before, after) if js is not None for j in js if j >= 0]
-        low, high = min([start, *joins]), max([stop, *(j + 1 for j in joins)])
+        joins = [(i, row) for i, row in [*_joins(before), *_joins(after)] if row >= 0]
+        low = min([start, *(row for _, row in joins)])
+        high = max([stop, *(row + 1 for _, row in joins)])
         drawn = np.zeros((points.values.shape[0], high - low), dtype=bool)
         if points.held is None:
             drawn[:, start - low : stop - low] = True
         else:
             drawn[:, start - low : stop - low] = points.held[:, start:stop]
-        for series, row in [*_joins(before), *_joins(after)]:
-            if row >= 0:
-                drawn[series, row - low] = True
+        for series, row in joins:
+            drawn[series, row - low] = True
         codes, rows = np.nonzero(drawn)
         rows += low
         return pl.DataFrame(

@@ -4,15 +4,21 @@ frame (``t`` and one column per series), as the tests of the app read them."""
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
 import polars as pl
 
 from feed.chart.layers import AXES, PARTS
 
 
+def decoded(arrow: Mapping[str, bytes]) -> dict[str, pl.DataFrame]:
+    """Datasets by name, decoded from their Arrow IPC bytes."""
+    return {name: pl.read_ipc_stream(io.BytesIO(data)) for name, data in arrow.items()}
+
+
 def datasets(chart_proto) -> dict[str, pl.DataFrame]:
     """The chart's datasets by name, decoded from the Arrow bytes on the wire."""
-    return {d.name: pl.read_ipc_stream(io.BytesIO(d.data.data)) for d in chart_proto.datasets}
+    return decoded({d.name: d.data.data for d in chart_proto.datasets})
 
 
 def wide(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:

@@ -16,6 +16,7 @@ from benchmarks.bench_e2e import FAST, FLOOR, GRID
 from benchmarks.paths import altair_line_chart
 from feed import Feed, SyntheticSource
 from feed.chart.layers import AXES, PARTS
+from tests.sent import decoded
 
 # -- configurations and plans
 
@@ -336,14 +337,10 @@ def test_report_grid_says_n_a_without_the_floor(tmp_path: Path):
 
 
 def test_altair_path_chart_is_layered_over_feeds_datasets():
-    import io
-
-    import polars as pl
-
     feed = Feed(SyntheticSource(("A", "B"), seed=1, backfill=600.0), capacity=1_000)
     feed.update(time.time_ns())
     sent = feed.chart_data(800)
-    frames = {name: pl.read_ipc_stream(io.BytesIO(data)) for name, data in sent.datasets.items()}
+    frames = decoded(sent.datasets)
     spec = altair_line_chart(frames, ("A", "B")).to_dict()
     assert len(spec["layer"]) == len(PARTS)
     axes = frames[AXES].row(0, named=True)

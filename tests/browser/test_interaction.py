@@ -4,7 +4,6 @@ and the legend showing one series."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 
@@ -14,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from benchmarks.server import PROJECT, Server, streamlit_server
 from feed.chart.layers import AXES, PARTS
+from tests import sent
 
 pytestmark = pytest.mark.browser
 
@@ -97,8 +97,7 @@ def last_chart_datasets(page: Page) -> dict[str, pl.DataFrame]:
             continue
         element = msg.delta.new_element
         if element.WhichOneof("type") == "vega_lite_chart":
-            datasets = element.vega_lite_chart.datasets
-            return {d.name: pl.read_ipc_stream(io.BytesIO(d.data.data)) for d in datasets}
+            return sent.datasets(element.vega_lite_chart)
     raise AssertionError("no chart message received")
 
 

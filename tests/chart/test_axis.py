@@ -4,7 +4,6 @@ columns, and the oldest and newest samples are inside the axis."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import numpy as np
@@ -15,6 +14,7 @@ import vl_convert
 from feed.chart.layers import AXES, ChartLayout
 from feed.chart.spec import compile_line_chart
 from feed.window.ring import RingBuffer
+from tests.sent import decoded
 
 COLUMNS = 200
 EPOCH = 1_800_000_000 * 10**9
@@ -25,7 +25,7 @@ def rendered_xs(sent, vl_version: str) -> list[float]:
     in SVG, ``COLUMNS`` px wide. JSON has no NaN: gaps travel as None."""
     spec = compile_line_chart(("A", "B"))
     spec["width"] = COLUMNS
-    frames = {name: pl.read_ipc_stream(io.BytesIO(data)) for name, data in sent.arrow.items()}
+    frames = decoded(sent.arrow)
     spec["datasets"] = {
         name: frame.with_columns(pl.col(pl.Enum).cast(pl.String)).fill_nan(None).to_dicts()
         for name, frame in frames.items()
@@ -49,7 +49,7 @@ def ring_of(rows: int) -> RingBuffer:
 def test_the_line_sits_on_the_axes_dataset_inside_the_axis(rows, vl_version):
     ring = ring_of(rows)
     sent = ChartLayout(COLUMNS, ("A", "B")).datasets(ring.times, ring.values, 0)
-    (axes,) = pl.read_ipc_stream(io.BytesIO(sent.arrow[AXES])).rows(named=True)
+    (axes,) = decoded(sent.arrow)[AXES].rows(named=True)
     x = lambda t: (t / 1e6 - axes["x0"]) / (axes["x1"] - axes["x0"]) * COLUMNS  # noqa: E731
     xs = rendered_xs(sent, vl_version)
     assert min(xs) == pytest.approx(x(ring.times[0]), abs=0.01)
@@ -61,7 +61,7 @@ def test_a_downsampled_axis_is_the_grids_bins_one_per_pixel_column():
     ring = ring_of(20_000)
     layout = ChartLayout(COLUMNS, ("A", "B"))
     sent = layout.datasets(ring.times, ring.values, 0)
-    (axes,) = pl.read_ipc_stream(io.BytesIO(sent.arrow[AXES])).rows(named=True)
+    (axes,) = decoded(sent.arrow)[AXES].rows(named=True)
     bin_ms = layout._grid.bin_ns / 1e6
     assert (axes["x1"] - axes["x0"]) / bin_ms == pytest.approx(COLUMNS)
     assert axes["x0"] / bin_ms == pytest.approx(round(axes["x0"] / bin_ms))  # on the grid

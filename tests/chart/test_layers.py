@@ -3,13 +3,13 @@ bytes stay the same until a new block begins, and axes that move only then."""
 
 from __future__ import annotations
 
-import io
 import itertools
 
 import numpy as np
 import polars as pl
 import pytest
 
+import tests.sent
 from feed.chart.grid_m4 import GridM4
 from feed.chart.layers import AXES, BLOCKS, PARTS, ChartLayout, duration, nice_step
 
@@ -24,7 +24,7 @@ def window(rows: int, series: int = 2, seed: int = 0, start: int = 0):
 
 
 def decoded(sent) -> dict[str, pl.DataFrame]:
-    return {name: pl.read_ipc_stream(io.BytesIO(data)) for name, data in sent.arrow.items()}
+    return tests.sent.decoded(sent.arrow)
 
 
 def points(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:

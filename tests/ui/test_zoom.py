@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import polars as pl
 import pytest
@@ -11,6 +9,7 @@ import pytest
 from feed import Feed, SyntheticSource
 from feed.chart.layers import AXES, PARTS
 from feed.ui.view import zoomed_range
+from tests.sent import decoded
 
 NOW = 1_800_000_000 * 10**9
 MS = 10**6
@@ -38,8 +37,8 @@ def test_zoomed_range_reads_the_charts_selection(state, expected):
 
 def sent_points(feed: Feed, span) -> pl.DataFrame:
     sent = feed.chart_data(800, span=span)
-    parts = [pl.read_ipc_stream(io.BytesIO(sent.datasets[name])) for name in PARTS]
-    axes = pl.read_ipc_stream(io.BytesIO(sent.datasets[AXES]))
+    frames = decoded(sent.datasets)
+    parts, axes = [frames[name] for name in PARTS], frames[AXES]
     points = pl.concat(parts).unique(["t", "series"]).sort("series", "t")
     return points.with_columns(note=pl.lit(axes["note"][0]))
 

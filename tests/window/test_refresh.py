@@ -113,15 +113,15 @@ def test_readers_never_see_a_torn_or_reordered_window_while_a_writer_polls():
             time.sleep(0)  # let the readers in: a writer holding on to the GIL starves them
 
     def read() -> None:
-        import io
-
         import polars as pl
 
         from feed.chart.layers import PARTS
+        from tests.sent import decoded
 
         for _ in range(400):
             data = feed.chart_data(columns=50, last=250)
-            parts = [pl.read_ipc_stream(io.BytesIO(data.datasets[name])) for name in PARTS]
+            frames = decoded(data.datasets)
+            parts = [frames[name] for name in PARTS]
             drawn = (
                 pl.concat(parts)
                 .filter(pl.col("series") == "A")

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from feed.chart.layers import AXES, PARTS
+from feed.chart.nearest import NEAREST
 
 
 def decoded(arrow: Mapping[str, bytes]) -> dict[str, pl.DataFrame]:
@@ -24,7 +25,7 @@ def datasets(chart_proto) -> dict[str, pl.DataFrame]:
 def wide(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """The points of the ``tail``, ``body`` and ``head`` datasets as one wide frame sorted by
     time, each point once (the parts repeat the points that join them), ``t`` as UTC instants."""
-    assert set(parts) == {*PARTS, AXES}
+    assert set(parts) == {*PARTS, AXES, NEAREST}
     points = pl.concat([parts[name] for name in PARTS]).unique(["t", "series"], keep="first")
     names = parts["body"]["series"].dtype.categories.to_list()
     frame = points.with_columns(pl.col("series").cast(pl.String)).pivot(

@@ -49,7 +49,7 @@ def test_library_runs_where_streamlit_cannot_be_imported():
     out = json.loads(result.stdout)
     assert {"feed.sources.redis", "feed.window.stream", "feed.chart.spec"} <= set(out["modules"])
     assert out["window"] >= 100  # the first poll backfills about 60 s at 0.5 s
-    assert out["datasets"] == ["axes", "body", "head", "tail"]
+    assert out["datasets"] == ["axes", "body", "head", "nearest", "tail"]
     assert out["spec_datasets"] == out["datasets"]
     assert out["streamlit"] == []
 

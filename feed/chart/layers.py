@@ -14,7 +14,8 @@ points are cut in time:
 - ``tail`` and ``head``: the points in the oldest and the newest block, and per series the
   point that joins them to the rest: small, and new every tick;
 - ``axes``: one row, the time axis' ends and the value axis' ends rounded out to a nice step,
-  and a note saying how the points are downsampled.
+  and a note saying how the points are downsampled;
+- ``nearest``: what the crosshair shows (``feed.chart.nearest``).
 
 Points are long (``t`` epoch ms, ``series``, ``value``): one row per point a series draws,
 none for the others, so nothing is folded or dropped in the page.
@@ -32,6 +33,7 @@ import numpy.typing as npt
 import polars as pl
 
 from feed.chart.grid_m4 import GridM4, fitted_bin_width
+from feed.chart.nearest import NEAREST, nearest_samples, no_samples
 
 BLOCKS = 32
 """Blocks the time axis is cut into: the axis moves, and every point is drawn again, once
@@ -88,11 +90,17 @@ class ChartLayout:
         self._sent: ChartDatasets | None = None
 
     def datasets(
-        self, times: npt.NDArray[np.int64], values: npt.NDArray[np.float64], first_seq: int
+        self,
+        times: npt.NDArray[np.int64],
+        values: npt.NDArray[np.float64],
+        first_seq: int,
+        view: tuple[int, int] | None = None,
     ) -> ChartDatasets:
         """The chart's datasets for the window ``times`` (sorted ns), ``values`` ``(series,
         len(times))``, its oldest sample numbered ``first_seq``: whole while it holds at most
-        ``DOWNSAMPLE_FROM`` points per pixel column, M4-downsampled beyond that."""
+        ``DOWNSAMPLE_FROM`` points per pixel column, M4-downsampled beyond that. ``view``
+        (start, end ns) is the range a zoomed chart shows, where the crosshair's places lie
+        (default: the time axis)."""
         if not len(times):
             return self._empty()
         seen = (first_seq, len(times), int(times[-1]))
@@ -122,11 +130,19 @@ class ChartLayout:
         axes = ((end - self.columns * bin_ns) / 1e6, end / 1e6, low, high, note)
         if axes != self._axes[0]:
             self._axes = (axes, _axes(*axes))
+        shown = (view[0] / 1e6, view[1] / 1e6) if view else axes[:2]
+        nearest = _ipc(nearest_samples(times, values, *shown))
         body_bytes, body_points = self._body
         self._seen, self._sent = (
             seen,
             ChartDatasets(
-                {"tail": _ipc(tail), "body": body_bytes, "head": _ipc(head), AXES: self._axes[1]},
+                {
+                    "tail": _ipc(tail),
+                    "body": body_bytes,
+                    "head": _ipc(head),
+                    AXES: self._axes[1],
+                    NEAREST: nearest,
+                },
                 tail.height + body_points + head.height,
             ),
         )
@@ -198,7 +214,8 @@ class ChartLayout:
         columns = [pl.Series("t", [], pl.Float64), self._series.clear()]
         empty = _ipc(pl.DataFrame([*columns, pl.Series("value", [], pl.Float64)]))
         axes = _axes(now - 60e3, now, 0.0, 1.0, "")
-        return ChartDatasets({**dict.fromkeys(PARTS, empty), AXES: axes}, 0)
+        nearest = _ipc(no_samples(len(self._series.dtype.categories)))
+        return ChartDatasets({**dict.fromkeys(PARTS, empty), AXES: axes, NEAREST: nearest}, 0)
 
 
 def _joins(rows: list[int] | None) -> list[tuple[int, int]]:

@@ -8,11 +8,13 @@ every call.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import altair as alt
 
 from feed.chart.layers import AXES, PARTS
+from feed.chart.nearest import NEAREST, value_field
 
 # Clock time for windows up to two days, as the tutorial shows; date and time beyond that.
 TIME_LABELS = (
@@ -25,62 +27,80 @@ ZOOM = "zoom"
 LEGEND = "legend"
 """The series the legend shows (empty: all)."""
 HOVER = "hover"
-"""The pointer's pixel column: a point selection over ``HOVER_COLUMNS`` targets."""
-HOVER_COLUMNS = 400
-LOW, HIGH = "(zoom_t ? +zoom_t[0] : x0)", "(zoom_t ? +zoom_t[1] : x1)"
-"""The time axis' ends, zoomed or not (expressions)."""
-HALF = f"({HIGH} - {LOW}) / {2 * HOVER_COLUMNS}"
-"""Half a hover column's width, ms (an expression)."""
+"""The place the pointer rests on: a point selection of one of the ``nearest`` dataset's rows."""
 AXIS_SIGNALS = ("x0", "x1", "y0", "y1")
 """The chart's signals holding the axes' ends, read from the ``axes`` dataset."""
+VALUE_FORMAT = ".6~g"
+"""How the crosshair writes a value: six significant digits, no trailing zeros."""
+
+
+def _time(field: str) -> alt.X:
+    """The time axis, encoding ``field`` (epoch ms) in the viewer's local time; its ends come
+    from the signals read from the ``axes`` dataset."""
+    return alt.X(
+        f"{field}:T",
+        title=None,
+        axis=alt.Axis(labelExpr=TIME_LABELS),
+        scale=alt.Scale(domain=[alt.ExprRef("x0"), alt.ExprRef("x1")]),
+    )
+
+
+def _shown(series: str) -> str:
+    """An expression: whether the legend shows the series named by the expression ``series``."""
+    store = f"{LEGEND}_store"
+    return f"(!length(data('{store}')) || vlSelectionTest('{store}', {{series: {series}}}))"
+
+
+def _tooltip(names: tuple[str, ...]) -> str:
+    """An expression: the crosshair's tooltip, the sample's time (the viewer's local time) as
+    its title and each shown series' value (a series the legend hides is left out)."""
+    row = "datum"
+    rows = [f"title: timeFormat({row}.at, '%H:%M:%S.%L')"]
+    for i, name in enumerate(names):
+        value = f"{row}.{value_field(i)}"
+        text = f"isFinite({value}) ? format({value}, '{VALUE_FORMAT}') : 'gap'"
+        rows.append(f"{json.dumps(name)}: {_shown(json.dumps(name))} ? ({text}) : datum.none")
+    return "{" + ", ".join(rows) + "}"
 
 
 def _hover_layers(
-    names: tuple[str, ...], encoding: dict[str, Any], legend: alt.Parameter
+    names: tuple[str, ...], encoding: dict[str, Any], *params: alt.Parameter
 ) -> list[alt.Chart]:
-    """The crosshair: a vertical rule at the pointer's pixel column (snapped to one of
-    ``HOVER_COLUMNS`` targets across the axis, so the nearest-point search never grows with
-    the data), its time, and each shown series' sample nearest to it, with its value.
+    """The crosshair: on the place under the pointer (one of the ``nearest`` dataset's rows,
+    so a move costs the same whatever the window holds), a vertical rule at the nearest
+    sample, a dot and a label with the value of each shown series there, and a tooltip
+    with the time and the values.
 
-    A move of the pointer filters the drawn points by time once (the only cost that grows
-    with them); the labels stand in for a tooltip, which Vega shows for one item only."""
+    The places are transparent bands side by side across the axis, drawn over everything:
+    the band under the pointer is the one picked, and its tooltip shows at once. ``params``
+    (the zoom and the legend) live on the dots' layer: the layer holding a selection takes
+    pointer events, and the browser would test every line's points against each move."""
+    hover = alt.selection_point(name=HOVER, on="pointermove", fields=["a"], clear="pointerout")
+    places = alt.Chart(alt.NamedData(NEAREST))
+    bands = places.mark_rect(fill="transparent", tooltip=alt.ExprRef(_tooltip(names)))
+    bands = bands.encode(x=_time("a"), x2="b:T").add_params(hover)
+    picked = places.transform_filter({"param": HOVER, "empty": False})
+    # The rule, dots and labels stand at the sample, encoded as `t`: the time axis' field.
+    at = picked.transform_calculate(t="datum.at")
     x = encoding["x"]
-    # The axis' ends from the signals, not from the scale: data computed from the scale
-    # kept the page re-laying itself out (as with the note's position).
-    across = f"{LOW} + (datum.i + 0.5) * ({HIGH} - {LOW}) / {HOVER_COLUMNS}"
-    hover = alt.selection_point(
-        name=HOVER, nearest=True, on="pointermove", encodings=["x"], clear="pointerout"
+    fields = [value_field(i) for i in range(len(names))]
+    values = (
+        at.transform_fold(fields, as_=["field", "value"])
+        .transform_calculate(row="toNumber(slice(datum.field, 1))")
+        .transform_calculate(series=f"{json.dumps(list(names))}[datum.row]")
+        .transform_filter(f"isFinite(datum.value) && {_shown('datum.series')}")
     )
-    targets = alt.Chart(alt.sequence(0, HOVER_COLUMNS, as_="i")).transform_calculate(t=across)
-    when = alt.Tooltip("t:T", format="%H:%M:%S.%L", title="time")  # the viewer's local time
-    layers = [targets.mark_point(opacity=0).encode(x=x, tooltip=when).add_params(hover)]
-    order = "[" + ", ".join(repr(name) for name in names) + "]"
-    for part in PARTS:
-        # Each pointer move filters the part's every point: the cheapest test first, against
-        # the column's ends computed once per move (hover_a, hover_b), not per point.
-        nearest = (
-            alt.Chart(alt.NamedData(part))
-            .transform_filter("datum.t >= hover_a && datum.t <= hover_b")
-            .transform_filter(legend)
-            .transform_calculate(dist="abs(datum.t - hover_t)")
-            .transform_joinaggregate(nearest="min(dist)", groupby=["series"])
-            .transform_filter("datum.dist === datum.nearest")
-            .transform_calculate(
-                row=f"indexof({order}, datum.series)",
-                label="datum.series + ': ' + format(datum.value, '.4~g')",
-            )
-        )
-        # Separate layers, each naming its data: nested under one, Vega-Lite parsed `t` for
-        # the whole part again (a formula over every row, which leaks; tests/ui/test_memory).
-        layers.append(nearest.mark_rule(color="#808495", strokeWidth=1).encode(x=x))
-        dots = nearest.mark_point(filled=True, size=30)
-        layers.append(dots.encode(x=x, y=encoding["y"], color=encoding["color"]))
-        layers.append(
-            nearest.transform_calculate(px="20 + 14 * datum.row")
-            .mark_text(align="left", baseline="top", dx=6, fontSize=11)
-            .encode(x=x, y=alt.Y("px:Q", scale=None), text="label:N", color=encoding["color"])
-        )
-    return layers
+    label = f"datum.series + ': ' + format(datum.value, '{VALUE_FORMAT}')"
+    return [
+        at.mark_rule(color="#808495", strokeWidth=1).encode(x=x),
+        values.mark_point(filled=True, size=30)
+        .encode(x=x, y=encoding["y"], color=encoding["color"])
+        .add_params(*params),
+        values.transform_calculate(label=label, px="20 + 14 * datum.row")
+        .mark_text(align="left", baseline="top", dx=6, fontSize=11)
+        .encode(x=x, y=alt.Y("px:Q", scale=None), text="label:N", color=encoding["color"]),
+        bands,
+    ]
 
 
 def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, Any]:
@@ -95,14 +115,9 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     leaks in the page). The renderer and ARIA settings are fixed here because Streamlit's
     frontend would otherwise flip them at 2,000 and 5,000 rows, re-creating the view.
     """
-    x0, x1, y0, y1 = (alt.ExprRef(name) for name in AXIS_SIGNALS)
+    y0, y1 = alt.ExprRef("y0"), alt.ExprRef("y1")
     encoding = {
-        "x": alt.X(
-            "t:T",
-            title=None,
-            axis=alt.Axis(labelExpr=TIME_LABELS),
-            scale=alt.Scale(domain=[x0, x1]),
-        ),
+        "x": _time("t"),
         "y": alt.Y("value:Q", title=None, scale=alt.Scale(domain=[y0, y1], zero=False)),
         "color": alt.Color(
             "series:N",
@@ -126,7 +141,6 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
         .properties(name=part)  # a fixed view name: the spec's JSON never changes
         for part in PARTS
     ]
-    lines[1] = lines[1].add_params(zoom, legend)
     # The axes' dataset: the note saying how the chart is downsampled, top left (and a
     # layer that loads the dataset at all). Placed by constants: a position read from the
     # `width` signal kept the page re-laying itself out, and Streamlit's sidebar stopped
@@ -136,7 +150,7 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
         .mark_text(align="left", baseline="top", dx=4, dy=4, color="#808495", fontSize=11)
         .encode(text="note:N", x=alt.value(0), y=alt.value(0))
     )
-    chart = alt.layer(*lines, note, *_hover_layers(names, encoding, legend)).properties(
+    chart = alt.layer(*lines, note, *_hover_layers(names, encoding, zoom, legend)).properties(
         height=height
     )
     with alt.theme.enable("none"):
@@ -153,11 +167,6 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
         *(
             {"name": name, "expr": f"length(data('{AXES}')) ? data('{AXES}')[0].{name} : 0"}
             for name in AXIS_SIGNALS
-        ),
-        {"name": "hover_t", "expr": f"{HOVER} && {HOVER}.t ? +{HOVER}.t[0] : null"},
-        *(
-            {"name": f"hover_{end}", "expr": f"hover_t === null ? {none} : hover_t {sign} {HALF}"}
-            for end, none, sign in (("a", "1e300", "-"), ("b", "-1e300", "+"))
         ),
     ]
     spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}

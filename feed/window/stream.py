@@ -146,7 +146,7 @@ class Feed:
             start = max(int(np.searchsorted(times, span[0], side="left")) - 1, 0)
             stop = min(int(np.searchsorted(times, span[1], side="right")) + 1, len(times))
             times, values, first_seq = times[start:stop], values[:, start:stop], first_seq + start
-        return self._layout(columns, last, span).datasets(times, values, first_seq)
+        return self._layout(columns, last, span).datasets(times, values, first_seq, span)
 
     def chart_data(
         self, columns: int, last: int | None = None, span: tuple[int, int] | None = None

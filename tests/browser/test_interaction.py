@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from benchmarks.server import PROJECT, Server, streamlit_server
 from feed.chart.layers import AXES, PARTS
+from feed.chart.nearest import NEAREST
 from tests import sent
 
 pytestmark = pytest.mark.browser
@@ -149,7 +150,15 @@ def test_legend_click_shows_one_series_across_ticks(page: Page):
 TOOLTIP = "#vg-tooltip-element"
 
 
-def test_hover_shows_the_time_and_a_rule_and_survives_ticks(page: Page):
+def tooltip_rows(page: Page) -> tuple[str, dict[str, str]]:
+    """The tooltip's title and its rows, series name to value as shown."""
+    title = page.locator(f"{TOOLTIP} h2").inner_text()
+    keys = page.locator(f"{TOOLTIP} td.key").all_inner_texts()
+    values = page.locator(f"{TOOLTIP} td.value").all_inner_texts()
+    return title, dict(zip(keys, values, strict=True))
+
+
+def test_hover_shows_the_time_and_every_value_and_survives_ticks(page: Page):
     page.wait_for_timeout(2 * INTERVAL_MS)
     box = page.locator(CHART_CANVAS).bounding_box()
     x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
@@ -158,12 +167,28 @@ def test_hover_shows_the_time_and_a_rule_and_survives_ticks(page: Page):
     page.mouse.move(x, y)
     tooltip = page.locator(TOOLTIP)
     expect(tooltip).to_be_visible(timeout=5_000)
-    shown = tooltip.inner_text()
-    assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d{3}", shown.strip()), shown  # the local time
+    title, rows = tooltip_rows(page)
+    assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d{3}", title), title  # the local time
+    assert list(rows) == ["A", "B"]
+    nearest = last_chart_datasets(page)[NEAREST]
+    for field, name in (("v0", "A"), ("v1", "B")):  # values the server looked up
+        shown = rows[name].replace("\u2212", "-")  # d3 writes a minus sign
+        assert shown in {format(v, ".6g") for v in nearest[field]}, rows
     assert page.eval_on_selector(CHART_CANVAS, "c => c.toDataURL()") != before  # rule, labels
     page.wait_for_timeout(4 * INTERVAL_MS)  # three ticks and more
     expect(tooltip).to_be_visible()
-    assert tooltip.inner_text() == shown  # the same column, under the pointer
+    assert tooltip_rows(page)[0] == title  # the same place, under the pointer
 
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] + 200)  # away
     expect(tooltip).to_be_hidden(timeout=5_000)
+
+
+def test_hover_leaves_out_a_series_the_legend_hides(page: Page):
+    page.wait_for_timeout(2 * INTERVAL_MS)
+    box = page.locator(CHART_CANVAS).bounding_box()
+    page.mouse.click(box["x"] + 45, box["y"] + box["height"] - 37)  # the legend's "A"
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
+    page.mouse.move(x - 5, y)
+    page.mouse.move(x, y)
+    expect(page.locator(TOOLTIP)).to_be_visible(timeout=5_000)
+    assert list(tooltip_rows(page)[1]) == ["A"]

@@ -12,6 +12,7 @@ import pytest
 import tests.sent
 from feed.chart.grid_m4 import GridM4
 from feed.chart.layers import AXES, BLOCKS, PARTS, ChartLayout, duration, nice_step
+from feed.chart.nearest import NEAREST
 
 EPOCH = 1_800_000_000 * 10**9
 STEP = 10**8  # a sample every 0.1 s
@@ -35,7 +36,7 @@ def points(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 def test_layout_sends_the_three_parts_and_the_axes_in_the_charts_order():
     sent = ChartLayout(100, ("A", "B")).datasets(*window(300), 0)
-    assert list(sent.arrow) == [*PARTS, AXES]
+    assert list(sent.arrow) == [*PARTS, AXES, NEAREST]
     parts = decoded(sent)
     assert parts["body"].columns == ["t", "series", "value"]
     assert parts["body"]["series"].dtype == pl.Enum(["A", "B"])

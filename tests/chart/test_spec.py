@@ -8,6 +8,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from feed.chart.layers import AXES, PARTS
+from feed.chart.nearest import NEAREST
 from feed.chart.spec import compile_line_chart
 from tests import sent
 
@@ -50,14 +51,24 @@ def test_chart_zooms_the_time_axis_and_filters_series_by_legend():
     assert (note["mark"]["type"], note["encoding"]["text"]["field"]) == ("text", "note")
 
 
-def test_chart_hover_snaps_to_columns_not_to_the_data():
-    spec = compile_line_chart(("A", "B"))
+def test_chart_hover_picks_a_row_of_the_nearest_dataset_not_a_point_drawn():
+    spec = compile_line_chart(("A", 'say "hi"'))
     hover = {p["name"]: p for p in spec["params"]}["hover"]
-    assert hover["select"]["nearest"] is True and hover["select"]["on"] == "pointermove"
-    assert hover["views"] == [spec["layer"][4]["name"]]  # the targets, not the lines
-    targets = spec["layer"][4]
-    assert targets["data"] == {"sequence": {"start": 0, "stop": 400, "as": "i"}}
-    assert targets["encoding"]["tooltip"]["format"] == "%H:%M:%S.%L"  # the time, local
+    assert hover["select"] == {"type": "point", "fields": ["a"], "on": "pointermove",
+                               "clear": "pointerout"}  # fmt: skip
+    crosshair = spec["layer"][4:]
+    bands = crosshair[-1]  # drawn last, over everything: the one under the pointer is picked
+    assert hover["views"] == [bands["name"]]  # the places, not the lines
+    assert bands["mark"]["type"] == "rect" and bands["encoding"]["x2"]["field"] == "b"
+    for layer in crosshair:
+        assert layer["data"]["name"] == NEAREST
+    for layer in crosshair[:-1]:
+        assert layer["transform"][0] == {"filter": {"param": "hover", "empty": False}}
+    tooltip = bands["mark"]["tooltip"]["expr"]
+    assert tooltip.startswith("{title: timeFormat(datum.at, '%H:%M:%S.%L')")  # local time
+    assert '"A": ' in tooltip and "format(datum.v0, '.6~g')" in tooltip
+    assert '"say \\"hi\\"": ' in tooltip and "datum.v1" in tooltip  # a name quoted
+    assert tooltip.count("vlSelectionTest('legend_store'") == 2  # hidden series left out
 
 
 def test_chart_scales_read_no_data_so_a_tick_moves_no_point_it_did_not_send():
@@ -65,8 +76,10 @@ def test_chart_scales_read_no_data_so_a_tick_moves_no_point_it_did_not_send():
 
     vega = vl_convert.vegalite_to_vega(compile_line_chart(("A", "B")))
     scales = {scale["name"]: scale for scale in vega["scales"]}
-    # A time scale's domain of signals compiles to "fields" of signals: still no dataset.
-    assert scales["x"]["domain"] == {"fields": [{"signal": "{data: x0}"}, {"signal": "{data: x1}"}]}
+    # A time scale's domain of signals compiles to "fields" of signals (the crosshair's band,
+    # with an x2, adds the pair again): still no dataset.
+    x0, x1 = {"signal": "{data: x0}"}, {"signal": "{data: x1}"}
+    assert scales["x"]["domain"] == {"fields": [x0, x1, [{"signal": "x0"}, {"signal": "x1"}]]}
     assert scales["y"]["domain"] == [{"signal": "y0"}, {"signal": "y1"}]
     assert scales["color"]["domain"] == ["A", "B"]
 
@@ -103,7 +116,7 @@ def test_chart_spec_sent_to_the_browser_is_byte_identical_across_ticks():
     specs = {chart.proto.spec for chart in charts}
     assert len(specs) == 1
     for chart in charts:
-        assert [d.name for d in chart.proto.datasets] == [*PARTS, AXES]
+        assert [d.name for d in chart.proto.datasets] == [*PARTS, AXES, NEAREST]
     heads = [chart.proto.datasets[2].data.data for chart in charts]
     assert len(set(heads)) == 3  # the data did change
     assert np.all([len(head) > 0 for head in heads])

@@ -1,0 +1,65 @@
+"""The crosshair's dataset: for each place the pointer snaps to, the raw sample nearest to it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import tests.sent
+from feed.chart.layers import AXES, ChartLayout
+from feed.chart.nearest import NEAREST, TARGETS, nearest_samples, no_samples
+
+EPOCH_MS = 1_800_000_000_000
+
+
+def uneven_window(rows: int, series: int = 3, seed: int = 0):
+    """Times with uneven steps (ns) and values with a gap, as a ring holds them."""
+    rng = np.random.default_rng(seed)
+    steps = rng.integers(1, 50, rows) * 10**6
+    times = EPOCH_MS * 10**6 + np.cumsum(steps).astype(np.int64)
+    values = rng.standard_normal((series, rows))
+    values[1, rows // 3 : rows // 2] = np.nan
+    return times, values
+
+
+def test_each_place_holds_the_nearest_raw_sample_of_every_series():
+    times, values = uneven_window(5_000)
+    low, high = times[0] / 1e6 - 1_000, times[-1] / 1e6 + 3_000
+    frame = nearest_samples(times, values, low, high)
+    assert frame.columns == ["a", "b", "at", "v0", "v1", "v2"]
+    width = (high - low) / TARGETS
+    assert np.allclose(frame["b"] - frame["a"], width)
+    assert np.allclose(frame["a"][1:], frame["b"][:-1])  # side by side across the axis
+    for a, b, at, *row in frame.iter_rows():
+        nearest = np.argmin(np.abs(times / 1e6 - (a + b) / 2))  # every sample, searched
+        assert at == times[nearest] / 1e6
+        assert np.array_equal(row, values[:, nearest].astype(np.float32), equal_nan=True)
+    assert frame["v1"].is_nan().any()  # a gap is sent as a gap
+
+
+def test_places_beyond_the_window_hold_nothing():
+    times, values = uneven_window(200)
+    first, last = times[0] / 1e6, times[-1] / 1e6
+    span = last - first
+    frame = nearest_samples(times, values, first - span, last + span)  # a third is drawn
+    assert frame["a"].min() >= first - span / TARGETS and frame["b"].max() <= last + span / TARGETS
+    assert abs(frame.height - TARGETS / 3) <= 2
+
+
+def test_a_window_without_samples_sends_the_columns_and_no_rows():
+    frame = no_samples(2)
+    assert frame.columns == ["a", "b", "at", "v0", "v1"] and frame.height == 0
+    sent = tests.sent.decoded(ChartLayout(100, ("A", "B")).datasets(*uneven_window(0, 2), 0).arrow)
+    assert sent[NEAREST].schema == frame.schema
+
+
+def test_layout_places_the_crosshair_across_the_axis_or_the_zoomed_range():
+    times, values = uneven_window(3_000, series=2)
+    layout = ChartLayout(200, ("A", "B"))
+    sent = tests.sent.decoded(layout.datasets(times, values, 0).arrow)
+    axes, places = sent[AXES].row(0, named=True), sent[NEAREST]
+    assert places["a"][0] >= axes["x0"] and places["b"][-1] <= axes["x1"] + 1e-6
+    view = (int(times[1_000]), int(times[1_100]))
+    zoomed = ChartLayout(200, ("A", "B")).datasets(times, values, 0, view)
+    places = tests.sent.decoded(zoomed.arrow)[NEAREST]
+    assert places.height == TARGETS
+    assert places["a"][0] == view[0] / 1e6 and abs(places["b"][-1] - view[1] / 1e6) < 1e-3

@@ -89,6 +89,12 @@ class ChartLayout:
         self._seen: tuple[int, ...] = ()  # the window last drawn: first sample, size, end
         self._sent: ChartDatasets | None = None
 
+    @property
+    def blocks(self) -> int:
+        """The blocks a time axis spans, at most: each series' line has a seam (a point sent
+        twice) between each two."""
+        return -(-self.columns // self.block_bins) + 1
+
     def datasets(
         self,
         times: npt.NDArray[np.int64],
@@ -119,12 +125,12 @@ class ChartLayout:
         size = len(points.times)
         key = (mode, bin_ns, first_block, last_block)
         if key != self._body_key:
-            body = self._frame(points, tail_end, body_end)
+            body = self._frame(points, block_ns, tail_end, body_end)
             self._body_key, self._body = key, (_ipc(body), body.height)
         joins = tail_end and _first_rows(points, tail_end, size)  # the tail's line goes on
-        tail = self._frame(points, 0, tail_end, after=joins or None)
+        tail = self._frame(points, block_ns, 0, tail_end, after=joins or None)
         joins = body_end > tail_end and _last_rows(points, tail_end, body_end)
-        head = self._frame(points, body_end, size, before=joins or None)
+        head = self._frame(points, block_ns, body_end, size, before=joins or None)
         low, high = self._value_axis(points.values)
         note = f"M4, 1 column = {duration(bin_ns)}" if mode else ""
         axes = ((end - self.columns * bin_ns) / 1e6, end / 1e6, low, high, note)
@@ -180,6 +186,7 @@ class ChartLayout:
     def _frame(
         self,
         points: _Points,
+        block_ns: int,
         start: int,
         stop: int,
         before: list[int] | None = None,
@@ -200,11 +207,17 @@ class ChartLayout:
             drawn[series, row - low] = True
         codes, rows = np.nonzero(drawn)
         rows += low
+        blocks = (points.times[rows] // block_ns % 256).astype(np.uint8)
+        seams = np.flatnonzero((codes[1:] == codes[:-1]) & (blocks[1:] != blocks[:-1])) + 1
+        codes = np.insert(codes, seams, codes[seams])
+        rows = np.insert(rows, seams, rows[seams])
+        blocks = np.insert(blocks, seams, blocks[seams - 1])
         return pl.DataFrame(
             [
                 pl.Series("t", points.times[rows] / 1e6),
                 self._series.gather(codes.astype(np.uint32)),
                 pl.Series("value", points.values[codes, rows]),
+                pl.Series("block", blocks),
             ]
         )
 
@@ -212,7 +225,8 @@ class ChartLayout:
         """No samples yet: no points, and a time axis of the last minute."""
         now = time.time_ns() / 1e6
         columns = [pl.Series("t", [], pl.Float64), self._series.clear()]
-        empty = _ipc(pl.DataFrame([*columns, pl.Series("value", [], pl.Float64)]))
+        columns += [pl.Series("value", [], pl.Float64), pl.Series("block", [], pl.UInt8)]
+        empty = _ipc(pl.DataFrame(columns))
         axes = _axes(now - 60e3, now, 0.0, 1.0, "")
         nearest = _ipc(no_samples(len(self._series.dtype.categories)))
         return ChartDatasets({**dict.fromkeys(PARTS, empty), AXES: axes, NEAREST: nearest}, 0)

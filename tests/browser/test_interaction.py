@@ -174,7 +174,7 @@ def test_hover_shows_the_time_and_every_value_and_survives_ticks(page: Page):
     for field, name in (("v0", "A"), ("v1", "B")):  # values the server looked up
         shown = rows[name].replace("\u2212", "-")  # d3 writes a minus sign
         assert shown in {format(v, ".6g") for v in nearest[field]}, rows
-    assert page.eval_on_selector(CHART_CANVAS, "c => c.toDataURL()") != before  # rule, labels
+    assert page.eval_on_selector(CHART_CANVAS, "c => c.toDataURL()") != before  # the rule and dots
     page.wait_for_timeout(4 * INTERVAL_MS)  # three ticks and more
     expect(tooltip).to_be_visible()
     assert tooltip_rows(page)[0] == title  # the same place, under the pointer

@@ -50,14 +50,14 @@ TOLERANCE = 64
 BAR = 0.01
 """At most this share of the drawn pixels may differ (the issue's bar)."""
 OVER_BAR = {
-    "smooth, 1 series, 12,800 samples": 0.019,  # measured 1.26%
-    "smooth, 2 series, 12,800 samples": 0.025,  # 1.63%
-    "gappy, 1 series, 12,800 samples": 0.017,  # 1.14%
-    "gappy, 2 series, 12,800 samples": 0.016,  # 1.02%
+    "smooth, 1 series, 12,800 samples": 0.019,  # measured 1.28%
+    "smooth, 2 series, 12,800 samples": 0.025,  # 1.70%
+    "gappy, 1 series, 12,800 samples": 0.017,  # 1.15%
+    "gappy, 2 series, 12,800 samples": 0.016,  # 1.03%
     "spiky, 1 series, 12,800 samples": 0.06,  # 3.97%
     "spiky, 2 series, 12,800 samples": 0.034,  # 2.23%
-    "spiky, 16 series, 6,400 samples": 0.05,  # 3.36%
-    "spiky, 2 series, 200,000 samples, zoomed to a tenth (20,000 samples)": 0.042,  # 2.77%
+    "spiky, 16 series, 6,400 samples": 0.05,  # 3.37%
+    "spiky, 2 series, 200,000 samples, zoomed to a tenth (20,000 samples)": 0.042,  # 2.79%
 }
 """The downsampled cases where M4 misses the bar today, with the share measured, held here
 so it cannot grow (about 1.5x what was measured; README, "Fidelity"). Why: a spike's sides
@@ -290,8 +290,9 @@ def test_feed_draws_the_full_resolution_chart(case: Case) -> None:
     reference_points = case.series * case.samples
     if case.downsampled:
         assert r.points < reference_points  # M4 did thin the window
-    else:  # drawn whole: every sample, and each series' joins between tail, body and head
-        assert reference_points <= r.points <= reference_points + 2 * case.series
+    else:  # drawn whole: every sample, and each series' joins between parts and blocks
+        seams = 2 + ChartLayout(COLUMNS, r.names).blocks
+        assert reference_points <= r.points <= reference_points + seams * case.series
     share, differing, drawn = measure(r.feed, r.full, r.empty)
     RESULTS[case.id] = {
         "feed_points": r.points,

@@ -38,7 +38,7 @@ def test_layout_sends_the_three_parts_and_the_axes_in_the_charts_order():
     sent = ChartLayout(100, ("A", "B")).datasets(*window(300), 0)
     assert list(sent.arrow) == [*PARTS, AXES, NEAREST]
     parts = decoded(sent)
-    assert parts["body"].columns == ["t", "series", "value"]
+    assert parts["body"].columns == ["t", "series", "value", "block"]
     assert parts["body"]["series"].dtype == pl.Enum(["A", "B"])
     assert parts[AXES].columns == ["x0", "x1", "y0", "y1", "note"]
     assert parts[AXES]["note"].to_list() == [""]  # drawn whole
@@ -73,8 +73,22 @@ def test_a_small_window_travels_whole_each_point_once_beside_the_joins():
         mine = drawn.filter(pl.col("series") == name)
         assert mine["t"].to_list() == (times / 1e6).tolist()
         assert mine["value"].to_list() == values[i].tolist()
-    joins = sum(parts[name].height for name in PARTS) - drawn.height
-    assert 0 < joins <= 2 * 3  # at most one join per series between neighbouring parts
+    again = sum(parts[name].height for name in PARTS) - drawn.height
+    # Sent twice: a point joining two parts, or two blocks; at most one per series each.
+    assert 0 < again <= (2 + ChartLayout(100, ("A",)).blocks) * 3
+
+
+def test_each_blocks_line_reaches_the_next_blocks_first_point():
+    parts = decoded(ChartLayout(100, ("A", "B")).datasets(*window(3_000), 0))
+    body = parts["body"]
+    assert body["block"].n_unique() > 20  # the body spans most of the axis' blocks
+    for name in "AB":
+        lines = (
+            body.filter(pl.col("series") == name)
+            .group_by("block", maintain_order=True)
+            .agg(pl.col("t").min().alias("first"), pl.col("t").max().alias("last"))
+        )
+        assert lines["last"][:-1].to_list() == lines["first"][1:].to_list()  # no seam left
 
 
 def test_the_parts_join_so_each_series_draws_one_unbroken_line():

@@ -44,6 +44,8 @@ def test_chart_zooms_the_time_axis_and_filters_series_by_legend():
     assert params["legend"]["bind"] == "legend"
     for layer in spec["layer"][:3]:
         assert layer["mark"]["strokeJoin"] == "round"
+        # One line per series and block: a crosshair's move redraws the lines it crosses.
+        assert layer["encoding"]["detail"] == {"field": "block", "type": "nominal"}
         opacity = layer["encoding"]["strokeOpacity"]
         assert opacity["condition"] == {"param": "legend", "value": 1}
         assert opacity["value"] == 0  # a series the legend does not show is not drawn

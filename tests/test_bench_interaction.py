@@ -1,5 +1,6 @@
 """The benchmarks of the interactive chart's cost: the configurations they run and what they
-read from a run (no browser here; ``make bench`` runs them)."""
+read from a run. No browser here: ``python -m benchmarks.bench_interactive`` and
+``python -m benchmarks.bench_zoom`` measure."""
 
 from __future__ import annotations
 

@@ -54,10 +54,9 @@ def _shown(series: str) -> str:
 def _tooltip(names: tuple[str, ...]) -> str:
     """An expression: the crosshair's tooltip, the sample's time (the viewer's local time) as
     its title and each shown series' value (a series the legend hides is left out)."""
-    row = "datum"
-    rows = [f"title: timeFormat({row}.at, '%H:%M:%S.%L')"]
+    rows = ["title: timeFormat(datum.at, '%H:%M:%S.%L')"]
     for i, name in enumerate(names):
-        value = f"{row}.{value_field(i)}"
+        value = f"datum.{value_field(i)}"
         text = f"isFinite({value}) ? format({value}, '{VALUE_FORMAT}') : 'gap'"
         rows.append(f"{json.dumps(name)}: {_shown(json.dumps(name))} ? ({text}) : datum.none")
     return "{" + ", ".join(rows) + "}"
@@ -69,7 +68,7 @@ def _hover_layers(
     """The crosshair: on the place under the pointer (one of the ``nearest`` dataset's rows,
     so a move costs the same whatever the window holds), a vertical rule at the nearest
     sample, a dot on each shown series there, and a tooltip with the time and the values.
-    (Labels beside the rule cost a redraw of every line they overlap, 2.4x the move.)
+    (Labels beside the rule cost a redraw of every line they overlap: 2.3x the move.)
 
     The places are transparent bands side by side across the axis, drawn over everything:
     the band under the pointer is the one picked, and its tooltip shows at once. ``params``

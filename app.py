@@ -54,9 +54,9 @@ def say_once(line: str) -> None:
 
 
 @st.cache_resource
-def line_chart_spec(names: tuple[str, ...]) -> dict:
+def line_chart_spec(names: tuple[str, ...], interactive: bool) -> dict:
     """Compiled once per process: every tick reuses the same spec, so only data travels."""
-    return compile_line_chart(names)
+    return compile_line_chart(names, interactive=interactive)
 
 
 @st.cache_resource(max_entries=MAX_FEEDS)
@@ -90,10 +90,11 @@ def secret_tables() -> Mapping[str, Any]:
         return {}
 
 
-def startup() -> tuple[dict[str, SourceConfig], int, float | None]:
+def startup() -> tuple[dict[str, SourceConfig], int, float | None, bool]:
     """What the operator chose at start: the catalog of sources (the command line,
-    ``FEED_SOURCES``, secrets), the first window (``FEED_WINDOW``) and the interval override
-    (``FEED_RUN_EVERY``). ``FEED_SERIES`` sets the synthetic sources' starting series.
+    ``FEED_SOURCES``, secrets), the first window (``FEED_WINDOW``), the interval override
+    (``FEED_RUN_EVERY``) and whether the chart is interactive (``FEED_INTERACTIVE``, 1 or 0).
+    ``FEED_SERIES`` sets the synthetic sources' starting series.
 
     `streamlit run app.py -- ARGS` leaves `sys.argv == ["app.py", *ARGS]`; anything else
     (AppTest under pytest, say) has arguments that are not ours.
@@ -103,11 +104,12 @@ def startup() -> tuple[dict[str, SourceConfig], int, float | None]:
     if os.environ.get("FEED_SERIES", "").strip():
         catalog = with_series(catalog, int_setting(os.environ, "FEED_SERIES", 2, 1, MAX_SERIES))
     first_window = int_setting(os.environ, "FEED_WINDOW", 100, 1, MAX_WINDOW)
-    return catalog, first_window, run_every_override()
+    interactive = int_setting(os.environ, "FEED_INTERACTIVE", 1, 0, 1) == 1
+    return catalog, first_window, run_every_override(), interactive
 
 
 try:
-    CATALOG, FIRST_WINDOW, override = startup()
+    CATALOG, FIRST_WINDOW, override, INTERACTIVE = startup()
 except (ValueError, TypeError) as exc:  # a bad command line or setting: one line, no traceback
     say_once(f"cannot start: {exc}")
     st.error(f"The app cannot start: {exc}")
@@ -284,7 +286,7 @@ def show_latest_data() -> None:
     feed: Feed = st.session_state.feed
     window, width_px, refused = chart_choices()
     key = f"chart_{st.session_state.setdefault('chart_generation', 0)}"
-    spec = line_chart_spec(feed.names)
+    spec = line_chart_spec(feed.names, INTERACTIVE)
     tick = draw_tick(feed, spec, width_px=width_px, window=window, key=key)
     if tick.zoom is not None:
         start, end = tick.zoom

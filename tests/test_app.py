@@ -98,6 +98,15 @@ def test_app_big_window_sends_at_most_four_points_per_pixel_column(monkeypatch):
     assert 0 < points <= 4 * width * 2
 
 
+def test_app_draws_a_chart_without_interaction_when_the_operator_says_so(monkeypatch):
+    monkeypatch.setenv("FEED_INTERACTIVE", "0")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    (chart,) = at.get("vega_lite_chart")
+    assert "zoom" not in chart.proto.spec and "nearest" not in chart.proto.spec
+    assert list(chart.proto.selection_mode) == []
+
+
 def test_app_shows_the_last_tick_cost(at):
     (readout,) = [m.value for m in at.sidebar.markdown if m.value.startswith("Last tick:")]
     first_line = readout.splitlines()[0].strip()

@@ -217,6 +217,16 @@ def test_app_bad_setting_stops_it_with_one_line_and_no_traceback(monkeypatch):
     )
 
 
+def test_app_bad_interactive_setting_names_what_is_allowed(monkeypatch):
+    monkeypatch.setenv("FEED_INTERACTIVE", "no")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    (error,) = at.error
+    assert error.value == (
+        "The app cannot start: `FEED_INTERACTIVE` must be an integer from 0 to 1, got 'no'"
+    )
+
+
 # --- bounds a viewer cannot push past --------------------------------------------------------
 
 

@@ -17,8 +17,10 @@ points are cut in time:
   and a note saying how the points are downsampled;
 - ``nearest``: what the crosshair shows (``feed.chart.nearest``).
 
-Points are long (``t`` epoch ms, ``series``, ``value``): one row per point a series draws,
-none for the others, so nothing is folded or dropped in the page.
+Points are long (``t`` epoch ms, ``series``, ``value``, and ``block``): one row per point a
+series draws, none for the others, so nothing is folded or dropped in the page. The page
+draws a series as one line per block, so that a pointer move redraws only the short lines
+under the crosshair; a block's line reaches the next block's first point.
 """
 
 from __future__ import annotations

@@ -54,10 +54,9 @@ def _shown(series: str) -> str:
 def _tooltip(names: tuple[str, ...]) -> str:
     """An expression: the crosshair's tooltip, the sample's time (the viewer's local time) as
     its title and each shown series' value (a series the legend hides is left out)."""
-    row = "datum"
-    rows = [f"title: timeFormat({row}.at, '%H:%M:%S.%L')"]
+    rows = ["title: timeFormat(datum.at, '%H:%M:%S.%L')"]
     for i, name in enumerate(names):
-        value = f"{row}.{value_field(i)}"
+        value = f"datum.{value_field(i)}"
         text = f"isFinite({value}) ? format({value}, '{VALUE_FORMAT}') : 'gap'"
         rows.append(f"{json.dumps(name)}: {_shown(json.dumps(name))} ? ({text}) : datum.none")
     return "{" + ", ".join(rows) + "}"
@@ -69,7 +68,7 @@ def _hover_layers(
     """The crosshair: on the place under the pointer (one of the ``nearest`` dataset's rows,
     so a move costs the same whatever the window holds), a vertical rule at the nearest
     sample, a dot on each shown series there, and a tooltip with the time and the values.
-    (Labels beside the rule cost a redraw of every line they overlap, 2.4x the move.)
+    (Labels beside the rule cost a redraw of every line they overlap: 2.3x the move.)
 
     The places are transparent bands side by side across the axis, drawn over everything:
     the band under the pointer is the one picked, and its tooltip shows at once. ``params``
@@ -98,7 +97,9 @@ def _hover_layers(
     ]
 
 
-def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, Any]:
+def compile_line_chart(
+    names: tuple[str, ...], height: int = 400, interactive: bool = True
+) -> dict[str, Any]:
     """A Vega-Lite spec (a plain dict) drawing one line per series over time, from the
     datasets ``feed.chart.layers.ChartLayout`` sends (``tail``, ``body``, ``head``, ``axes``).
 
@@ -109,6 +110,9 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     milliseconds (UTC instants), drawn in the viewer's local time, and not parsed (parsing
     leaks in the page). The renderer and ARIA settings are fixed here because Streamlit's
     frontend would otherwise flip them at 2,000 and 5,000 rows, re-creating the view.
+
+    ``interactive=False`` leaves out zoom, legend clicks and hover, and with them the page's
+    work for them each tick: for a wall display nobody points at.
     """
     y0, y1 = alt.ExprRef("y0"), alt.ExprRef("y1")
     encoding = {
@@ -126,7 +130,7 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
     # shift-click adds or removes one.
     zoom = alt.selection_interval(name=ZOOM, encodings=["x"], bind="scales")
     legend = alt.selection_point(name=LEGEND, fields=["series"], bind="legend")
-    shown = alt.condition(legend, alt.value(1), alt.value(0))
+    shown = alt.condition(legend, alt.value(1), alt.value(0)) if interactive else alt.Undefined
     lines = [
         alt.Chart(alt.NamedData(part))
         # Round joins: a dense line turns at every sample, and pointed (miter) joins would
@@ -145,9 +149,8 @@ def compile_line_chart(names: tuple[str, ...], height: int = 400) -> dict[str, A
         .mark_text(align="left", baseline="top", dx=4, dy=4, color="#808495", fontSize=11)
         .encode(text="note:N", x=alt.value(0), y=alt.value(0))
     )
-    chart = alt.layer(*lines, note, *_hover_layers(names, encoding, zoom, legend)).properties(
-        height=height
-    )
+    hover = _hover_layers(names, encoding, zoom, legend) if interactive else []
+    chart = alt.layer(*lines, note, *hover).properties(height=height)
     with alt.theme.enable("none"):
         spec = chart.to_dict()
     spec.pop("$schema", None)  # the frontend pins its own Vega-Lite version

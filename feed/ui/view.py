@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from feed.chart.nearest import NEAREST
 from feed.chart.spec import ZOOM
 from feed.window.stream import ChartData, Feed, Update
 
@@ -55,11 +56,12 @@ def draw_tick(
     the compiled ``spec``, M4-downsampled to ``width_px`` pixel columns when they hold more
     than four points per column.
 
-    The chart zooms and pans its time axis in the page (wheel, drag; a double-click goes
-    back to following the newest data); the page reports the range (Streamlit's selection
-    event, which reruns the fragment) and from then on each tick sends that range, from the
-    whole ring at full resolution. The zoom is kept in ``st.session_state[key]``: a new
-    ``key`` is a new chart, following live.
+    An interactive chart (``compile_line_chart``'s default) zooms and pans its time axis in
+    the page (wheel, drag; a double-click goes back to following the newest data); the page
+    reports the range (Streamlit's selection event, which reruns the fragment) and from then
+    on each tick sends that range, from the whole ring at full resolution. The zoom is kept
+    in ``st.session_state[key]``: a new ``key`` is a new chart, following live. A chart
+    compiled with ``interactive=False`` follows the newest data and gets no crosshair data.
 
     Never raises for the source's sake: a failing or slow source leaves the chart drawn from
     what is buffered, and the returned tick says what went wrong. The chart comes first in
@@ -67,15 +69,17 @@ def draw_tick(
     """
     started = time.perf_counter()
     update = feed.refresh(now)
-    zoom = zoomed_range(st.session_state.get(key))
+    interactive = any(param.get("name") == ZOOM for param in spec.get("params", ()))
+    zoom = zoomed_range(st.session_state.get(key)) if interactive else None
     sent = feed.chart_data(width_px, window, span=zoom)
-    st.vega_lite_chart(
-        {**spec, "datasets": sent.datasets},
-        width="stretch",
-        on_select="rerun",
-        selection_mode=[ZOOM],
-        key=key,
-    )
+    if interactive:
+        chart = {**spec, "datasets": sent.datasets}
+        st.vega_lite_chart(
+            chart, width="stretch", on_select="rerun", selection_mode=[ZOOM], key=key
+        )
+    else:
+        datasets = {name: data for name, data in sent.datasets.items() if name != NEAREST}
+        st.vega_lite_chart({**spec, "datasets": datasets}, width="stretch", key=key)
     return Tick(update, sent, time.perf_counter() - started, zoom)
 
 

@@ -73,6 +73,35 @@ def test_chart_hover_picks_a_row_of_the_nearest_dataset_not_a_point_drawn():
     assert tooltip.count("vlSelectionTest('legend_store'") == 2  # hidden series left out
 
 
+def test_a_chart_without_interaction_has_no_selection_and_no_crosshair():
+    spec = compile_line_chart(("A", "B"), interactive=False)
+    assert [p["name"] for p in spec["params"]] == ["x0", "x1", "y0", "y1"]  # the axes only
+    assert [layer["data"]["name"] for layer in spec["layer"]] == [*PARTS, AXES]
+    for layer in spec["layer"][:3]:
+        assert "strokeOpacity" not in layer["encoding"]  # no legend selection to read
+    assert NEAREST not in json.dumps(spec)
+    assert compile_line_chart(("A", "B"))["layer"][:3] != spec["layer"][:3]  # it can differ
+
+
+def _static_chart_app() -> None:
+    """Draws a chart compiled without interaction, as the app does with FEED_INTERACTIVE=0."""
+    from feed import Feed, SyntheticSource, compile_line_chart
+    from feed.ui.view import draw_tick
+
+    spec = compile_line_chart(("A", "B"), interactive=False)
+    draw_tick(Feed(SyntheticSource(seed=0)), spec, now=10**18)
+
+
+def test_a_chart_without_interaction_is_sent_without_crosshair_data_or_selection():
+    at = AppTest.from_function(_static_chart_app).run()
+    assert not at.exception
+    (chart,) = at.get("vega_lite_chart")
+    assert [d.name for d in chart.proto.datasets] == [*PARTS, AXES]
+    assert list(chart.proto.selection_mode) == []  # the page reports nothing back
+    (interactive,) = AppTest.from_function(_chart_app).run().get("vega_lite_chart")[:1]
+    assert list(interactive.proto.selection_mode) == ["zoom"]
+
+
 def test_chart_scales_read_no_data_so_a_tick_moves_no_point_it_did_not_send():
     import vl_convert
 

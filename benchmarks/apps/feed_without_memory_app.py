@@ -18,10 +18,10 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 _compile_line_chart = feed.compile_line_chart
 
 
-def _with_parsing(names: tuple[str, ...]) -> dict:
+def _with_parsing(names: tuple[str, ...], **options: Any) -> dict:
     """The chart as compiled before: Vega-Lite's automatic parsing of the data left on, in
-    every layer."""
-    return _parsed(_compile_line_chart(names))
+    every layer (``options`` as ``compile_line_chart`` takes them)."""
+    return _parsed(_compile_line_chart(names, **options))
 
 
 def _parsed(node: Any) -> Any:

@@ -28,9 +28,6 @@ LEGEND = "legend"
 """The series the legend shows (empty: all)."""
 HOVER = "hover"
 """The place the pointer rests on: a point selection of one of the ``nearest`` dataset's rows."""
-SHOWN = "shown"
-"""A signal: per series, in the feed's order, whether the legend shows it (worked out once
-per legend click, not per place and tick)."""
 AXIS_SIGNALS = ("x0", "x1", "y0", "y1")
 """The chart's signals holding the axes' ends, read from the ``axes`` dataset."""
 VALUE_FORMAT = ".6~g"
@@ -61,7 +58,7 @@ def _tooltip(names: tuple[str, ...]) -> str:
     for i, name in enumerate(names):
         value = f"datum.{value_field(i)}"
         text = f"isFinite({value}) ? format({value}, '{VALUE_FORMAT}') : 'gap'"
-        rows.append(f"{json.dumps(name)}: {SHOWN}[{i}] ? ({text}) : datum.none")
+        rows.append(f"{json.dumps(name)}: {_shown(json.dumps(name))} ? ({text}) : datum.none")
     return "{" + ", ".join(rows) + "}"
 
 
@@ -170,9 +167,6 @@ def compile_line_chart(
             for name in AXIS_SIGNALS
         ),
     ]
-    if interactive:
-        shown = ", ".join(_shown(json.dumps(name)) for name in names)
-        spec["params"].append({"name": SHOWN, "expr": f"[{shown}]"})
     spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
     spec.setdefault("config", {}).setdefault("mark", {})["aria"] = False
     return spec

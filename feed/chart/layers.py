@@ -76,11 +76,12 @@ class ChartLayout:
     Feed it the same window tick after tick (the newest samples of one ring); not thread-safe.
     """
 
-    def __init__(self, columns: int, names: tuple[str, ...]) -> None:
+    def __init__(self, columns: int, names: tuple[str, ...], crosshair: bool = True) -> None:
         if isinstance(columns, bool) or not isinstance(columns, int) or columns < MIN_COLUMNS:
             raise ValueError(f"`columns` must be an integer >= {MIN_COLUMNS}, got {columns!r}")
         self.columns = columns
         self.block_bins = max(1, columns // BLOCKS)
+        self.crosshair = crosshair  # whether the datasets include ``nearest``
         self._series = pl.Series("series", names, dtype=pl.Enum(names))
         self._grid: GridM4 | None = None
         self._raw_bin_ns = 0
@@ -138,22 +139,13 @@ class ChartLayout:
         axes = ((end - self.columns * bin_ns) / 1e6, end / 1e6, low, high, note)
         if axes != self._axes[0]:
             self._axes = (axes, _axes(*axes))
-        shown = (view[0] / 1e6, view[1] / 1e6) if view else axes[:2]
-        nearest = _ipc(nearest_samples(times, values, *shown))
         body_bytes, body_points = self._body
-        self._seen, self._sent = (
-            seen,
-            ChartDatasets(
-                {
-                    "tail": _ipc(tail),
-                    "body": body_bytes,
-                    "head": _ipc(head),
-                    AXES: self._axes[1],
-                    NEAREST: nearest,
-                },
-                tail.height + body_points + head.height,
-            ),
-        )
+        arrow = {"tail": _ipc(tail), "body": body_bytes, "head": _ipc(head), AXES: self._axes[1]}
+        if self.crosshair:
+            shown = (view[0] / 1e6, view[1] / 1e6) if view else axes[:2]
+            arrow[NEAREST] = _ipc(nearest_samples(times, values, *shown))
+        self._seen = seen
+        self._sent = ChartDatasets(arrow, tail.height + body_points + head.height)
         return self._sent
 
     def _value_axis(self, values: npt.NDArray[np.float64]) -> tuple[float, float]:
@@ -230,8 +222,10 @@ class ChartLayout:
         columns += [pl.Series("value", [], pl.Float64), pl.Series("block", [], pl.UInt8)]
         empty = _ipc(pl.DataFrame(columns))
         axes = _axes(now - 60e3, now, 0.0, 1.0, "")
-        nearest = _ipc(no_samples(len(self._series.dtype.categories)))
-        return ChartDatasets({**dict.fromkeys(PARTS, empty), AXES: axes, NEAREST: nearest}, 0)
+        arrow = {**dict.fromkeys(PARTS, empty), AXES: axes}
+        if self.crosshair:
+            arrow[NEAREST] = _ipc(no_samples(len(self._series.dtype.categories)))
+        return ChartDatasets(arrow, 0)
 
 
 def _joins(rows: list[int] | None) -> list[tuple[int, int]]:

@@ -15,7 +15,6 @@ from typing import Any
 
 import streamlit as st
 
-from feed.chart.nearest import NEAREST
 from feed.chart.spec import ZOOM
 from feed.window.stream import ChartData, Feed, Update
 
@@ -71,15 +70,14 @@ def draw_tick(
     update = feed.refresh(now)
     interactive = any(param.get("name") == ZOOM for param in spec.get("params", ()))
     zoom = zoomed_range(st.session_state.get(key)) if interactive else None
-    sent = feed.chart_data(width_px, window, span=zoom)
+    sent = feed.chart_data(width_px, window, span=zoom, crosshair=interactive)
+    chart = {**spec, "datasets": sent.datasets}
     if interactive:
-        chart = {**spec, "datasets": sent.datasets}
         st.vega_lite_chart(
             chart, width="stretch", on_select="rerun", selection_mode=[ZOOM], key=key
         )
     else:
-        datasets = {name: data for name, data in sent.datasets.items() if name != NEAREST}
-        st.vega_lite_chart({**spec, "datasets": datasets}, width="stretch", key=key)
+        st.vega_lite_chart(chart, width="stretch", key=key)
     return Tick(update, sent, time.perf_counter() - started, zoom)
 
 

@@ -134,27 +134,37 @@ class Feed:
         return window_frame(self.ring, self.names, last)
 
     def chart_datasets(
-        self, columns: int, last: int | None = None, span: tuple[int, int] | None = None
+        self,
+        columns: int,
+        last: int | None = None,
+        span: tuple[int, int] | None = None,
+        crosshair: bool = True,
     ) -> ChartDatasets:
         """What a chart ``columns`` pixels wide draws of the newest ``last`` samples (see
         ``feed.chart.layers.ChartLayout``), or, given ``span`` (start, end ns), of those in that
-        range and one either side (a zoomed chart's lines reach its edges); not locked,
-        like ``frame``."""
+        range and one either side (a zoomed chart's lines reach its edges); without the
+        crosshair's ``nearest`` dataset when ``crosshair`` is False (a chart without
+        interaction draws none); not locked, like ``frame``."""
         times, values = newest(self.ring, self.names, last)
         first_seq = self.ring.written - len(times)
         if span is not None:
             start = max(int(np.searchsorted(times, span[0], side="left")) - 1, 0)
             stop = min(int(np.searchsorted(times, span[1], side="right")) + 1, len(times))
             times, values, first_seq = times[start:stop], values[:, start:stop], first_seq + start
-        return self._layout(columns, last, span).datasets(times, values, first_seq, span)
+        layout = self._layout(columns, last, span, crosshair)
+        return layout.datasets(times, values, first_seq, span)
 
     def chart_data(
-        self, columns: int, last: int | None = None, span: tuple[int, int] | None = None
+        self,
+        columns: int,
+        last: int | None = None,
+        span: tuple[int, int] | None = None,
+        crosshair: bool = True,
     ) -> ChartData:
         """A consistent snapshot of the window (or of ``span`` in it) for the chart,
         serialised under the lock."""
         with self._window_lock:
-            sent = self.chart_datasets(columns, last, span)
+            sent = self.chart_datasets(columns, last, span, crosshair)
             window = len(self.ring) if last is None else min(last, len(self.ring))
         return ChartData(sent.arrow, sent.points, window, len(self.names))
 
@@ -198,14 +208,18 @@ class Feed:
             self._layouts.clear()
 
     def _layout(
-        self, columns: int, last: int | None, span: tuple[int, int] | None = None
+        self,
+        columns: int,
+        last: int | None,
+        span: tuple[int, int] | None = None,
+        crosshair: bool = True,
     ) -> ChartLayout:
         """The layout remembered for charts ``columns`` px wide showing the newest ``last``
         samples, or ``span`` of them (each viewer's settings have their own); at most
         ``LAYOUTS_KEPT``, the least recently used dropped first. The caller holds
         ``_window_lock``."""
-        key = (columns, last, span)
-        layout = self._layouts.pop(key, None) or ChartLayout(columns, self.names)
+        key = (columns, last, span, crosshair)
+        layout = self._layouts.pop(key, None) or ChartLayout(columns, self.names, crosshair)
         self._layouts[key] = layout  # now the most recently used
         while len(self._layouts) > LAYOUTS_KEPT:
             del self._layouts[next(iter(self._layouts))]

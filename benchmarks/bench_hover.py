@@ -13,11 +13,11 @@ anyway), so the difference is the hover's own cost. Writes ``results/HOVER.md`` 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks.report import table, write_page
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, PROJECT, streamlit_server
 
 RESULTS = PROJECT / "benchmarks" / "results"
@@ -77,27 +77,22 @@ def measure(window: int, series: int, moves: int, pause_ms: int) -> dict[str, An
 
 
 def write(results: list[dict[str, Any]], out: Path) -> Path:
-    head = "| window | series | stopped: ms per move | still | hover's own "
-    head += "| streaming: ms per move | still | hover's own |"
-    rows = [head, "|---|---|---|---|---|---|---|---|"]
-    for r in results:
-        s, m = r["stopped"], r["streaming"]
-        rows.append(
-            f"| {r['window']:,} | {r['series']} | {s['moving_ms']:.1f} | {s['still_ms']:.1f} "
-            f"| {s['hover_ms']:.1f} | {m['moving_ms']:.1f} | {m['still_ms']:.1f} "
-            f"| {m['hover_ms']:.1f} |"
-        )
-    text = (
-        "# Hover cost per pointer move (page main thread, CDP TaskDuration)\n\n"
-        + __doc__.split("\n\n", 1)[1]
-        + "\n"
-        + "\n".join(rows)
-        + "\n"
-    )
-    path = out / "HOVER.md"
-    path.write_text(text)
-    (out / "hover.json").write_text(json.dumps(results, indent=2) + "\n")
-    return path
+    header = ["window", "series", "stopped: ms per move", "still", "hover's own",
+              "streaming: ms per move", "still", "hover's own"]  # fmt: skip
+    rows = [
+        [
+            f"{r['window']:,}",
+            str(r["series"]),
+            *(
+                f"{r[when][key]:.1f}"
+                for when in ("stopped", "streaming")
+                for key in ("moving_ms", "still_ms", "hover_ms")
+            ),
+        ]
+        for r in results
+    ]
+    title = "Hover cost per pointer move (page main thread, CDP TaskDuration)"
+    return write_page(results, out, ("hover.json", "HOVER.md"), title, __doc__, table(header, rows))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,12 +12,12 @@ floor's, and websocket bytes per tick. Writes ``results/INTERACTIVE.md`` and
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from benchmarks import bench_e2e
+from benchmarks.report import table, write_page
 from benchmarks.server import PROJECT
 
 RESULTS = PROJECT / "benchmarks" / "results"
@@ -61,32 +61,24 @@ def measure(rounds: int, warmup_s: float, window_s: float) -> list[dict[str, Any
 
 def write(results: list[dict[str, Any]], out: Path) -> Path:
     floor = results[0]
-    rows = [
-        "| cell | mode | ticks | server ms/tick (x floor) | page ms/tick (x floor) | kB/tick |",
-        "|---|---|---|---|---|---|",
-    ]
+    header = ["cell", "mode", "ticks", "server ms/tick (x floor)", "page ms/tick (x floor)",
+              "kB/tick"]  # fmt: skip
+    rows = []
     for r in results:
         server, page = r["server_cpu_ms_per_tick"], r["browser_task_ms_per_tick"]
-        cell = "floor" if r is floor else f"{r['window_points']:,} x {r['series']}"
-        mode = "" if r is floor else r["config"].rsplit("-", 1)[1]
-        rows.append(
-            f"| {cell} | {mode} | {r['achieved_pct']:.0f}% "
-            f"| {server:.1f} ({server / floor['server_cpu_ms_per_tick']:.1f}x) "
-            f"| {page:.1f} ({page / floor['browser_task_ms_per_tick']:.1f}x) "
-            f"| {r['ws_bytes_per_tick'] / 1e3:.0f} |"
-        )
-    text = (
-        "# The interactive chart's cost: with and without interaction\n\n"
-        + __doc__.split("\n\n", 1)[1]
-        + f"\nRounds: {results[0]['rounds']}, pooled: totals over total ticks.\n\n"
-        + "\n".join(rows)
-        + "\n"
-    )
-    path = out / "INTERACTIVE.md"
-    path.write_text(text)
+        rows.append([
+            "floor" if r is floor else f"{r['window_points']:,} x {r['series']}",
+            "" if r is floor else r["config"].rsplit("-", 1)[1],
+            f"{r['achieved_pct']:.0f}%",
+            f"{server:.1f} ({server / floor['server_cpu_ms_per_tick']:.1f}x)",
+            f"{page:.1f} ({page / floor['browser_task_ms_per_tick']:.1f}x)",
+            f"{r['ws_bytes_per_tick'] / 1e3:.0f}",
+        ])  # fmt: skip
+    rounds = f"Rounds: {floor['rounds']}, pooled: totals over total ticks.\n\n"
     slim = [{k: v for k, v in r.items() if k != "windows"} for r in results]
-    (out / "interactive.json").write_text(json.dumps(slim, indent=2) + "\n")
-    return path
+    title = "The interactive chart's cost: with and without interaction"
+    names = ("interactive.json", "INTERACTIVE.md")
+    return write_page(slim, out, names, title, __doc__, rounds + table(header, rows))
 
 
 def main(argv: list[str] | None = None) -> int:

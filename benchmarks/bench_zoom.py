@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import statistics
 import sys
 import time
@@ -22,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from benchmarks.report import table, write_page
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, PROJECT, streamlit_server
 from feed.chart.nearest import NEAREST
 
@@ -115,19 +115,11 @@ def _wait_for_zoomed(
 
 
 def write(result: dict[str, Any], out: Path) -> Path:
-    text = (
-        "# Zoom latency: wheel to the zoomed range's data (headless Chromium)\n\n"
-        + __doc__.split("\n\n", 1)[1]
-        + "\n| window | interval | trials | median | max | bound (tick + debounce) |\n"
-        + "|---|---|---|---|---|---|\n"
-        + f"| {result['window']:,} | {result['interval_s']} s | {result['trials']} "
-        f"| {result['median_ms']:.0f} ms | {result['max_ms']:.0f} ms "
-        f"| {result['bound_ms']:.0f} ms |\n"
-    )
-    path = out / "ZOOM.md"
-    path.write_text(text)
-    (out / "zoom.json").write_text(json.dumps(result, indent=2) + "\n")
-    return path
+    header = ["window", "interval", "trials", "median", "max", "bound (tick + debounce)"]
+    row = [f"{result['window']:,}", f"{result['interval_s']} s", str(result["trials"]),
+           *(f"{result[key]:.0f} ms" for key in ("median_ms", "max_ms", "bound_ms"))]  # fmt: skip
+    title = "Zoom latency: wheel to the zoomed range's data (headless Chromium)"
+    return write_page(result, out, ("zoom.json", "ZOOM.md"), title, __doc__, table(header, [row]))
 
 
 def main(argv: list[str] | None = None) -> int:

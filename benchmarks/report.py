@@ -35,6 +35,19 @@ def write_json(results: dict[str, Any], path: Path) -> Path:
     return path
 
 
+def write_page(
+    results: Any, out: Path, names: tuple[str, str], title: str, doc: str, body: str
+) -> Path:
+    """A small benchmark's results in ``out``: its JSON and a Markdown page, named ``names``
+    (JSON file, page), the page holding ``title``, how the benchmark measures (``doc``, its
+    module's docstring, past the first paragraph) and ``body``; the page's path."""
+    json_name, page_name = names
+    write_json(results, out / json_name)
+    page = out / page_name
+    page.write_text(f"# {title}\n\n{doc.split(chr(10) * 2, 1)[1]}\n{body}\n")
+    return page
+
+
 def write_with_chart(
     results: dict[str, Any],
     out: Path,
@@ -127,7 +140,8 @@ def ms(value: float | None) -> str:
     return f"{value:.1f}"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
@@ -166,7 +180,7 @@ def _targets(targets: list[dict[str, Any]]) -> str:
         [t["target"], _value(t["value"], t["unit"]), t["detail"], f"**{t['status']}**"]
         for t in targets
     ]
-    return "## Targets\n\n" + _table(["target", "measured", "figures", "status"], rows)
+    return "## Targets\n\n" + table(["target", "measured", "figures", "status"], rows)
 
 
 def _value(value: float | None, unit: str) -> str:
@@ -208,7 +222,7 @@ def _inprocess(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
             if c["series"] == series and c["rows"] in set(plan.get("rows") or [c["rows"]])
         ]  # fmt: skip
         header = ["window rows", *(f"{p} ms" for p in paths), "baseline/feed", "ticks/path"]
-        text += ["", f"### {series} series", "", _table(header, rows)]
+        text += ["", f"### {series} series", "", table(header, rows)]
         chart = chart_files.get(f"inprocess-{series}")
         if chart:
             text += ["", f"![Tick cost against window rows, {series} series]({chart.name})"]
@@ -228,7 +242,7 @@ def _alone(cells: list[dict[str, Any]]) -> str:
     smallest = cells[0]["median_ms"]["feed"]
     header = ["window rows", "feed ms", "floor ms", f"feed / feed at {cells[0]['rows']:,}",
               "ticks/path"]  # fmt: skip
-    table = [
+    body = [
         [f"{c['rows']:,}", ms(c["median_ms"]["feed"]), ms(c["median_ms"]["floor"]),
          f"{c['median_ms']['feed'] / smallest:.2f}x", str(min(c["ticks"].values()))]
         for c in cells
@@ -242,7 +256,7 @@ def _alone(cells: list[dict[str, Any]]) -> str:
         "evicts the caches, so everything after it runs colder in the big cells (compare the "
         "floor, which does the same work in every cell). Here the floor stays level.",
         "",
-        _table(header, table),
+        table(header, body),
     ])  # fmt: skip
 
 
@@ -252,7 +266,7 @@ def _sweep(cells: list[dict[str, Any]], paths: list[str], rows: int) -> str:
     one = next((c["median_ms"]["feed"] for c in cells if c["series"] == 1), None)
     header = ["series", "points in window", *(f"{p} ms" for p in paths), "baseline/feed",
               "feed / feed at 1 series", "ticks/path"]  # fmt: skip
-    table = [
+    body = [
         [str(c["series"]), f"{c['rows'] * c['series']:,}",
          *(ms(c["median_ms"][p]) for p in paths),
          f"**{c['ratio_baseline_feed']:.1f}x**",
@@ -267,7 +281,7 @@ def _sweep(cells: list[dict[str, Any]], paths: list[str], rows: int) -> str:
         "(each series is a column: the points in the window are rows x series). Medians; "
         "baseline/feed is the ratio of medians.",
         "",
-        _table(header, table),
+        table(header, body),
     ])  # fmt: skip
 
 
@@ -309,7 +323,7 @@ def _e2e(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
     for interval in dict.fromkeys(r["interval_s"] for r in runs):
         rows = [_e2e_row(r) for r in sorted(runs, key=charts._config_order)
                 if r["interval_s"] == interval]  # fmt: skip
-        text += ["", f"### Every {interval:g} s", "", _table(header, rows)]
+        text += ["", f"### Every {interval:g} s", "", table(header, rows)]
     if "e2e" in chart_files:
         text += ["", f"![Server CPU per tick by configuration]({chart_files['e2e'].name})"]
     grid = _grid(runs, chart_files)
@@ -350,7 +364,7 @@ def _grid(runs: list[dict[str, Any]], chart_files: dict[str, Path]) -> str:
         "`TaskDuration`) per tick; ratios are to the floor measured in the same run at the "
         "same interval.",
         "",
-        _table(header, rows),
+        table(header, rows),
     ]
     if "grid" in chart_files:
         text += ["", f"![Page main thread per tick by window and series]"

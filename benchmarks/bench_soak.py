@@ -43,7 +43,7 @@ from benchmarks.bench_e2e import (
     process_cpu_seconds,
 )
 from benchmarks.progress import progress_bar
-from benchmarks.report import _table, ms
+from benchmarks.report import ms, table
 from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, PROJECT, streamlit_server
 
 RESULTS = PROJECT / "benchmarks" / "results"
@@ -376,7 +376,7 @@ def markdown(results: dict[str, Any], chart: Path) -> str:
         "",
         "## Results",
         "",
-        _table(header, rows),
+        table(header, rows),
         "",
         f"![Server RSS and JS heap over time]({chart.name})",
         "",

@@ -207,7 +207,7 @@ def markdown(results: dict[str, Any]) -> str:
         "`framereceived` (Python's clock), and by CDP `Network.webSocketFrameReceived` (the "
         "browser's clock). Reproduce: `python -m benchmarks.check_ticks`.",
         "",
-        report._table(header, rows),
+        report.table(header, rows),
         "",
         "How to read it: Playwright, CDP and the page count what reached the browser; they "
         "agree but for a run at a window's edge, so none of them loses frames however big. "

@@ -89,7 +89,7 @@ class ChartLayout:
         self._body: tuple[bytes, int] = (b"", 0)
         self._y = (0.0, 0.0)
         self._axes: tuple[tuple, bytes] = ((), b"")  # the axes' figures, and their bytes
-        self._seen: tuple[int, ...] = ()  # the window last drawn: first sample, size, end
+        self._seen: tuple = ()  # the window last drawn: first sample, size, end; series shown
         self._sent: ChartDatasets | None = None
 
     @property
@@ -104,15 +104,17 @@ class ChartLayout:
         values: npt.NDArray[np.float64],
         first_seq: int,
         view: tuple[int, int] | None = None,
+        shown: tuple[int, ...] | None = None,
     ) -> ChartDatasets:
         """The chart's datasets for the window ``times`` (sorted ns), ``values`` ``(series,
         len(times))``, its oldest sample numbered ``first_seq``: whole while it holds at most
         ``DOWNSAMPLE_FROM`` points per pixel column, M4-downsampled beyond that. ``view``
         (start, end ns) is the range a zoomed chart shows, where the crosshair's places lie
-        (default: the time axis)."""
+        (default: the time axis); ``shown``, the series (by number) whose values the crosshair
+        shows (default: all)."""
         if not len(times):
             return self._empty()
-        seen = (first_seq, len(times), int(times[-1]))
+        seen = (first_seq, len(times), int(times[-1]), shown)
         if seen == self._seen and self._sent is not None:
             return self._sent  # the window has not changed since the last tick
         points, bin_ns, mode = self._points(times, values, first_seq)
@@ -142,8 +144,8 @@ class ChartLayout:
         body_bytes, body_points = self._body
         arrow = {"tail": _ipc(tail), "body": body_bytes, "head": _ipc(head), AXES: self._axes[1]}
         if self.crosshair:
-            shown = (view[0] / 1e6, view[1] / 1e6) if view else axes[:2]
-            arrow[NEAREST] = _ipc(nearest_samples(times, values, *shown))
+            places = (view[0] / 1e6, view[1] / 1e6) if view else axes[:2]
+            arrow[NEAREST] = _ipc(nearest_samples(times, values, *places, shown=shown))
         self._seen = seen
         self._sent = ChartDatasets(arrow, tail.height + body_points + head.height)
         return self._sent

@@ -30,8 +30,6 @@ HOVER = "hover"
 """The place the pointer rests on: a point selection of one of the ``nearest`` dataset's rows."""
 AXIS_SIGNALS = ("x0", "x1", "y0", "y1")
 """The chart's signals holding the axes' ends, read from the ``axes`` dataset."""
-VALUE_FORMAT = ".6~g"
-"""How the crosshair writes a value: six significant digits, no trailing zeros."""
 
 
 def _time(field: str) -> alt.X:
@@ -53,12 +51,11 @@ def _shown(series: str) -> str:
 
 def _tooltip(names: tuple[str, ...]) -> str:
     """An expression: the crosshair's tooltip, the sample's time (the viewer's local time) as
-    its title and each shown series' value (a series the legend hides is left out)."""
+    its title and each series' value as the server rounded it (the tooltip writes a number
+    as it is). The server leaves out the values of a series the legend hides, and an absent
+    value is no row of the tooltip."""
     rows = ["title: timeFormat(datum.at, '%H:%M:%S.%L')"]
-    for i, name in enumerate(names):
-        value = f"datum.{value_field(i)}"
-        text = f"isFinite({value}) ? format({value}, '{VALUE_FORMAT}') : 'gap'"
-        rows.append(f"{json.dumps(name)}: {_shown(json.dumps(name))} ? ({text}) : datum.none")
+    rows += [f"{json.dumps(name)}: datum.{value_field(i)}" for i, name in enumerate(names)]
     return "{" + ", ".join(rows) + "}"
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from feed.chart.spec import ZOOM
+from feed.chart.spec import LEGEND, ZOOM
 from feed.window.stream import ChartData, Feed, Update
 
 CHART_KEY = "feed_chart"
@@ -59,7 +59,9 @@ def draw_tick(
     the page (wheel, drag; a double-click goes back to following the newest data); the page
     reports the range (Streamlit's selection event, which reruns the fragment) and from then
     on each tick sends that range, from the whole ring at full resolution. The zoom is kept
-    in ``st.session_state[key]``: a new ``key`` is a new chart, following live. A chart
+    in ``st.session_state[key]``: a new ``key`` is a new chart, following live. The legend's
+    choice is reported the same way, and the crosshair's data then leaves out the series it
+    hides. A chart
     compiled with ``interactive=False`` follows the newest data and gets no crosshair data.
 
     Never raises for the source's sake: a failing or slow source leaves the chart drawn from
@@ -69,12 +71,13 @@ def draw_tick(
     started = time.perf_counter()
     update = feed.refresh(now)
     interactive = any(param.get("name") == ZOOM for param in spec.get("params", ()))
-    zoom = zoomed_range(st.session_state.get(key)) if interactive else None
-    sent = feed.chart_data(width_px, window, span=zoom, crosshair=interactive)
+    state = st.session_state.get(key) if interactive else None
+    zoom, shown = zoomed_range(state), legend_shown(state, feed.names)
+    sent = feed.chart_data(width_px, window, zoom, crosshair=interactive, shown=shown)
     chart = {**spec, "datasets": sent.datasets}
     if interactive:
         st.vega_lite_chart(
-            chart, width="stretch", on_select="rerun", selection_mode=[ZOOM], key=key
+            chart, width="stretch", on_select="rerun", selection_mode=[ZOOM, LEGEND], key=key
         )
     else:
         st.vega_lite_chart(chart, width="stretch", key=key)
@@ -91,6 +94,18 @@ def zoomed_range(state: Mapping[str, Any] | None) -> tuple[int, int] | None:
     except (KeyError, TypeError, ValueError):
         return None
     return (start, end) if start < end else None
+
+
+def legend_shown(state: Mapping[str, Any] | None, names: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The series (by number in ``names``) the chart's legend shows, from its widget state
+    (``{"selection": {"legend": [{"series": name}, ...]}}``), or None when it shows all (no
+    series picked, or nothing it can read)."""
+    try:
+        picked = {entry["series"] for entry in state["selection"][LEGEND]}  # type: ignore[index]
+    except (KeyError, TypeError):
+        return None
+    shown = tuple(i for i, name in enumerate(names) if name in picked)
+    return shown or None
 
 
 def _epoch_ns(value: Any) -> int:

@@ -139,12 +139,14 @@ class Feed:
         last: int | None = None,
         span: tuple[int, int] | None = None,
         crosshair: bool = True,
+        shown: tuple[int, ...] | None = None,
     ) -> ChartDatasets:
         """What a chart ``columns`` pixels wide draws of the newest ``last`` samples (see
         ``feed.chart.layers.ChartLayout``), or, given ``span`` (start, end ns), of those in that
         range and one either side (a zoomed chart's lines reach its edges); without the
         crosshair's ``nearest`` dataset when ``crosshair`` is False (a chart without
-        interaction draws none); not locked, like ``frame``."""
+        interaction draws none), and with the values of the series numbered in ``shown`` only
+        (default: all; the legend hides the others); not locked, like ``frame``."""
         times, values = newest(self.ring, self.names, last)
         first_seq = self.ring.written - len(times)
         if span is not None:
@@ -152,7 +154,7 @@ class Feed:
             stop = min(int(np.searchsorted(times, span[1], side="right")) + 1, len(times))
             times, values, first_seq = times[start:stop], values[:, start:stop], first_seq + start
         layout = self._layout(columns, last, span, crosshair)
-        return layout.datasets(times, values, first_seq, span)
+        return layout.datasets(times, values, first_seq, span, shown)
 
     def chart_data(
         self,
@@ -160,11 +162,12 @@ class Feed:
         last: int | None = None,
         span: tuple[int, int] | None = None,
         crosshair: bool = True,
+        shown: tuple[int, ...] | None = None,
     ) -> ChartData:
         """A consistent snapshot of the window (or of ``span`` in it) for the chart,
         serialised under the lock."""
         with self._window_lock:
-            sent = self.chart_datasets(columns, last, span, crosshair)
+            sent = self.chart_datasets(columns, last, span, crosshair, shown)
             window = len(self.ring) if last is None else min(last, len(self.ring))
         return ChartData(sent.arrow, sent.points, window, len(self.names))
 

@@ -32,8 +32,29 @@ def test_each_place_holds_the_nearest_raw_sample_of_every_series():
     for a, b, at, *row in frame.iter_rows():
         nearest = np.argmin(np.abs(times / 1e6 - (a + b) / 2))  # every sample, searched
         assert at == times[nearest] / 1e6
-        assert np.array_equal(row, values[:, nearest].astype(np.float32), equal_nan=True)
+        rounded = [float(format(v, ".6g")) for v in values[:, nearest]]  # six digits
+        assert np.array_equal(row, rounded, equal_nan=True)
     assert frame["v1"].is_nan().any()  # a gap is sent as a gap
+
+
+def test_values_are_rounded_to_six_digits_and_hidden_series_left_out():
+    times = np.arange(3, dtype=np.int64) * 10**9
+    values = np.array([[123.456789, -0.000123456789, 42.0], [1234567.89, np.nan, -3.5]])
+    frame = nearest_samples(times, values, -500.0, 2_500.0)  # a place centred on each sample
+    assert [repr(v) for v in frame["v0"]] == ["123.457", "-0.000123457", "42.0"]  # as JS writes
+    assert frame["v1"][0] == 1234570 and np.isnan(frame["v1"][1])
+    assert nearest_samples(times, values, -500.0, 2_500.0, shown=[1]).columns == [
+        "a",
+        "b",
+        "at",
+        "v1",
+    ]
+
+
+def test_a_short_window_gets_a_place_per_sample_not_more():
+    times, values = uneven_window(50)
+    frame = nearest_samples(times, values, times[0] / 1e6, times[-1] / 1e6)
+    assert frame.height == 50 and frame["at"].n_unique() > 40
 
 
 def test_places_beyond_the_window_hold_nothing():
@@ -41,8 +62,10 @@ def test_places_beyond_the_window_hold_nothing():
     first, last = times[0] / 1e6, times[-1] / 1e6
     span = last - first
     frame = nearest_samples(times, values, first - span, last + span)  # a third is drawn
-    assert frame["a"].min() >= first - span / TARGETS and frame["b"].max() <= last + span / TARGETS
-    assert abs(frame.height - TARGETS / 3) <= 2
+    width = 3 * span / 200  # a place per sample in the window (200 < TARGETS)
+    assert np.allclose(frame["b"] - frame["a"], width)
+    assert frame["a"].min() >= first - width and frame["b"].max() <= last + width
+    assert abs(frame.height - 200 / 3) <= 2
 
 
 def test_a_window_without_samples_sends_the_columns_and_no_rows():
@@ -61,5 +84,5 @@ def test_layout_places_the_crosshair_across_the_axis_or_the_zoomed_range():
     view = (int(times[1_000]), int(times[1_100]))
     zoomed = ChartLayout(200, ("A", "B")).datasets(times, values, 0, view)
     places = tests.sent.decoded(zoomed.arrow)[NEAREST]
-    assert places.height == TARGETS
+    assert places.height == 101  # the samples in view (and one either side), not TARGETS
     assert places["a"][0] == view[0] / 1e6 and abs(places["b"][-1] - view[1] / 1e6) < 1e-3

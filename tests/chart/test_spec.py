@@ -68,9 +68,9 @@ def test_chart_hover_picks_a_row_of_the_nearest_dataset_not_a_point_drawn():
         assert layer["transform"][0] == {"filter": {"param": "hover", "empty": False}}
     tooltip = bands["mark"]["tooltip"]["expr"]
     assert tooltip.startswith("{title: timeFormat(datum.at, '%H:%M:%S.%L')")  # local time
-    assert '"A": ' in tooltip and "format(datum.v0, '.6~g')" in tooltip
-    assert '"say \\"hi\\"": ' in tooltip and "datum.v1" in tooltip  # a name quoted
-    assert tooltip.count("vlSelectionTest('legend_store'") == 2  # hidden series left out
+    assert '"A": datum.v0' in tooltip  # the value as the server wrote it: nothing to format
+    assert '"say \\"hi\\"": datum.v1' in tooltip  # a name quoted
+    assert "format(" not in tooltip and "vlSelectionTest" not in tooltip  # per place, per tick
 
 
 def test_a_chart_without_interaction_has_no_selection_and_no_crosshair():
@@ -99,7 +99,7 @@ def test_a_chart_without_interaction_is_sent_without_crosshair_data_or_selection
     assert [d.name for d in chart.proto.datasets] == [*PARTS, AXES]
     assert list(chart.proto.selection_mode) == []  # the page reports nothing back
     (interactive,) = AppTest.from_function(_chart_app).run().get("vega_lite_chart")[:1]
-    assert list(interactive.proto.selection_mode) == ["zoom"]
+    assert sorted(interactive.proto.selection_mode) == ["legend", "zoom"]
 
 
 def test_chart_scales_read_no_data_so_a_tick_moves_no_point_it_did_not_send():

@@ -26,7 +26,8 @@ def wide(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """The points of the ``tail``, ``body`` and ``head`` datasets as one wide frame sorted by
     time, each point once (the parts repeat the points that join them), ``t`` as UTC instants."""
     assert set(parts) == {*PARTS, AXES, NEAREST}
-    points = pl.concat([parts[name] for name in PARTS]).unique(["t", "series"], keep="first")
+    points = pl.concat([parts[name] for name in PARTS], how="vertical_relaxed")
+    points = points.unique(["t", "series"], keep="first")
     names = parts["body"]["series"].dtype.categories.to_list()
     frame = points.with_columns(pl.col("series").cast(pl.String)).pivot(
         on="series", index="t", values="value"

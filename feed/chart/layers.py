@@ -45,6 +45,11 @@ PARTS = ("tail", "body", "head")
 AXES = "axes"
 """The dataset holding the axes' ends: one row, ``x0``, ``x1`` (epoch ms), ``y0``, ``y1``, and
 ``note`` (how the points are downsampled)."""
+F32_ROUNDING = 2.0**-24
+"""The most rounding to a 32-bit float moves a value, relative to its size."""
+F32_PARTS = 40_000
+"""Values go as 32-bit floats when that moves none by more than this share of their range:
+a tenth of a pixel on a value axis 4,000 px tall."""
 DOWNSAMPLE_FROM = 4
 """Points per pixel column beyond which a window is M4-downsampled."""
 MIN_COLUMNS = 8
@@ -212,7 +217,7 @@ class ChartLayout:
             [
                 pl.Series("t", points.times[rows] / 1e6),
                 self._series.gather(codes.astype(np.uint32)),
-                pl.Series("value", points.values[codes, rows]),
+                _values(points.values[codes, rows]),
                 pl.Series("block", blocks),
             ]
         )
@@ -228,6 +233,18 @@ class ChartLayout:
         if self.crosshair:
             arrow[NEAREST] = _ipc(no_samples(len(self._series.dtype.categories)))
         return ChartDatasets(arrow, 0)
+
+
+def _values(values: npt.NDArray[np.float64]) -> pl.Series:
+    """The ``value`` column: as 32-bit floats where rounding to them moves no value more than
+    ``1 / F32_PARTS`` of the values' own range (which the value axis always spans), else
+    as they are. Half the bytes of a value, for the usual series: noise, measurements."""
+    finite = values[np.isfinite(values)]
+    if len(finite):
+        low, high = float(finite.min()), float(finite.max())
+        if max(abs(low), abs(high)) * F32_ROUNDING <= (high - low) / F32_PARTS:
+            return pl.Series("value", values.astype(np.float32))
+    return pl.Series("value", values)
 
 
 def _joins(rows: list[int] | None) -> list[tuple[int, int]]:

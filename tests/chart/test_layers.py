@@ -11,7 +11,15 @@ import pytest
 
 import tests.sent
 from feed.chart.grid_m4 import GridM4
-from feed.chart.layers import AXES, BLOCKS, PARTS, ChartLayout, duration, nice_step
+from feed.chart.layers import (
+    AXES,
+    BLOCKS,
+    F32_PARTS,
+    PARTS,
+    ChartLayout,
+    duration,
+    nice_step,
+)
 from feed.chart.nearest import NEAREST
 
 EPOCH = 1_800_000_000 * 10**9
@@ -30,8 +38,17 @@ def decoded(sent) -> dict[str, pl.DataFrame]:
 
 def points(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Every point the parts draw, once, sorted by series and time."""
-    drawn = pl.concat([parts[name] for name in PARTS]).unique(["t", "series"])
+    drawn = pl.concat([parts[name] for name in PARTS], how="vertical_relaxed").unique(
+        ["t", "series"]
+    )
     return drawn.with_columns(pl.col("series").cast(pl.String)).sort("series", "t")
+
+
+def assert_drawn(sent: pl.Series, values: np.ndarray) -> None:
+    """``sent`` are ``values``, each moved by at most 1 / F32_PARTS of their range (rounded
+    to 32-bit floats, where that is invisible)."""
+    error = np.abs(sent.to_numpy().astype(np.float64) - values)
+    assert error.max() <= np.ptp(values) / F32_PARTS
 
 
 def test_layout_sends_the_three_parts_and_the_axes_in_the_charts_order():
@@ -72,7 +89,7 @@ def test_a_small_window_travels_whole_each_point_once_beside_the_joins():
     for i, name in enumerate("ABC"):
         mine = drawn.filter(pl.col("series") == name)
         assert mine["t"].to_list() == (times / 1e6).tolist()
-        assert mine["value"].to_list() == values[i].tolist()
+        assert_drawn(mine["value"], values[i])
     again = sum(parts[name].height for name in PARTS) - drawn.height
     # Sent twice: a point joining two parts, or two blocks; at most one per series each.
     assert 0 < again <= (2 + ChartLayout(100, ("A",)).blocks) * 3
@@ -136,7 +153,7 @@ def test_a_big_window_sends_each_series_m4_points():
     for i, name in enumerate("AB"):
         mine = drawn.filter(pl.col("series") == name)
         assert mine["t"].to_list() == (kept.times[kept.held[i]] / 1e6).tolist()
-        assert mine["value"].to_list() == kept.cells[i, kept.held[i]].tolist()
+        assert_drawn(mine["value"], kept.cells[i, kept.held[i]])
         assert mine.height <= 4 * 100
 
 
@@ -187,3 +204,16 @@ def test_an_unchanged_window_is_sent_as_it_was_without_recomputing():
     first = layout.datasets(times, values, 0)
     assert layout.datasets(times, values, 0) is first
     assert layout.datasets(times[1:], values[:, 1:], 1) is not first
+
+
+def test_values_go_as_32_bit_floats_only_where_that_moves_none_visibly():
+    times, values = window(300)
+    noise = decoded(ChartLayout(100, ("A", "B")).datasets(times, values, 0))["body"]
+    assert noise["value"].dtype == pl.Float32  # half the bytes
+    offset = values + 1e6  # a level far above its spread: 32 bits would round it to 0.06
+    sent = decoded(ChartLayout(100, ("A", "B")).datasets(times, offset, 0))
+    for name in PARTS:
+        assert sent[name]["value"].dtype == pl.Float64
+    drawn = points(sent)
+    expected = np.concatenate([offset[0], offset[1]])  # series A's rows, then B's
+    assert np.array_equal(drawn["value"].to_numpy(), expected)  # every value as it was

@@ -39,7 +39,7 @@ def sent_points(feed: Feed, span) -> pl.DataFrame:
     sent = feed.chart_data(800, span=span)
     frames = decoded(sent.datasets)
     parts, axes = [frames[name] for name in PARTS], frames[AXES]
-    points = pl.concat(parts).unique(["t", "series"]).sort("series", "t")
+    points = pl.concat(parts, how="vertical_relaxed").unique(["t", "series"]).sort("series", "t")
     return points.with_columns(note=pl.lit(axes["note"][0]))
 
 

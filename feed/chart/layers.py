@@ -158,10 +158,9 @@ class ChartLayout:
     def _value_axis(self, values: npt.NDArray[np.float64]) -> tuple[float, float]:
         """The value axis' ends: the last ones while they hold the data and the data fills
         at least half of them (so the axis does not twitch), else the data's nice range."""
-        finite = values[np.isfinite(values)]
-        if not len(finite):
+        low, high = _finite_range(values)
+        if math.isnan(low):
             return 0.0, 1.0
-        low, high = float(finite.min()), float(finite.max())
         y0, y1 = self._y
         if not (y0 <= low and high <= y1 and high - low >= (y1 - y0) / 2):
             self._y = nice_range(low, high)
@@ -235,15 +234,25 @@ class ChartLayout:
         return ChartDatasets(arrow, 0)
 
 
+def _finite_range(values: npt.NDArray[np.float64]) -> tuple[float, float]:
+    """The smallest and largest finite value (NaN, NaN when there is none). NaN-skipping
+    reductions first: a mask of the finite values copies them all (1 ms at 16 series)."""
+    if not values.size:
+        return math.nan, math.nan
+    low, high = float(np.fmin.reduce(values, axis=None)), float(np.fmax.reduce(values, axis=None))
+    if not (math.isfinite(low) and math.isfinite(high)):  # infinities, or all NaN
+        finite = values[np.isfinite(values)]
+        return (float(finite.min()), float(finite.max())) if len(finite) else (math.nan, math.nan)
+    return low, high
+
+
 def _values(values: npt.NDArray[np.float64]) -> pl.Series:
     """The ``value`` column: as 32-bit floats where rounding to them moves no value more than
     ``1 / F32_PARTS`` of the values' own range (which the value axis always spans), else
     as they are. Half the bytes of a value, for the usual series: noise, measurements."""
-    finite = values[np.isfinite(values)]
-    if len(finite):
-        low, high = float(finite.min()), float(finite.max())
-        if max(abs(low), abs(high)) * F32_ROUNDING <= (high - low) / F32_PARTS:
-            return pl.Series("value", values.astype(np.float32))
+    low, high = _finite_range(values)
+    if max(abs(low), abs(high)) * F32_ROUNDING <= (high - low) / F32_PARTS:  # False for NaN
+        return pl.Series("value", values.astype(np.float32))
     return pl.Series("value", values)
 
 

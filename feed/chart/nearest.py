@@ -53,10 +53,9 @@ def nearest_samples(
     series numbered in ``shown`` (default: all). Places farther than half a place from the
     first or last sample have none and are left out: the crosshair shows only where lines are
     drawn."""
-    first, stop = (
-        np.searchsorted(times, low_ms * 1e6),
-        np.searchsorted(times, high_ms * 1e6, "right"),
-    )
+    # Integer keys: a float key would have NumPy convert all of ``times`` (1 ms at 1M).
+    first = np.searchsorted(times, int(low_ms * 1e6))
+    stop = np.searchsorted(times, int(high_ms * 1e6), "right")
     count = int(min(targets, max(stop - first, 1)))
     half = (high_ms - low_ms) / (2 * count)
     places = low_ms + half * (2 * np.arange(count) + 1)
@@ -65,15 +64,12 @@ def nearest_samples(
     after = np.searchsorted(times, wanted).clip(0, len(times) - 1)
     before = (after - 1).clip(0, None)
     rows = np.where(wanted - times[before] < times[after] - wanted, before, after)
-    series = range(len(values)) if shown is None else shown
-    picked = pl.DataFrame({value_field(i): values[i, rows] for i in series})
-    columns = [
-        pl.Series("a", places - half),
-        pl.Series("b", places + half),
-        pl.Series("at", times[rows] / 1e6),
-        *picked.select(pl.all().round_sig_figs(DIGITS)).get_columns(),
-    ]
-    return pl.DataFrame(columns)
+    series = list(range(len(values)) if shown is None else shown)
+    fields = [value_field(i) for i in series]
+    picked = values[np.ix_(series, rows)]  # only the rows: ``values[series]`` copies them all
+    columns = np.vstack([places - half, places + half, times[rows] / 1e6, picked])
+    frame = pl.from_numpy(columns, schema=["a", "b", "at", *fields], orient="col")
+    return frame.with_columns(pl.col(fields).round_sig_figs(DIGITS))
 
 
 def no_samples(series: int) -> pl.DataFrame:

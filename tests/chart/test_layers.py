@@ -15,9 +15,11 @@ from feed.chart.layers import (
     AXES,
     BLOCKS,
     F32_PARTS,
+    LINE_ROWS,
     PARTS,
     ChartLayout,
     duration,
+    line_blocks,
     nice_step,
 )
 from feed.chart.nearest import NEAREST
@@ -95,8 +97,31 @@ def test_a_small_window_travels_whole_each_point_once_beside_the_joins():
     assert 0 < again <= (2 + ChartLayout(100, ("A",)).blocks) * 3
 
 
+def body_lines(columns: int, rows: int) -> pl.DataFrame:
+    """Series A's lines in the body: first and last time, and points, per ``block``."""
+    parts = decoded(ChartLayout(columns, ("A", "B")).datasets(*window(rows), 0))
+    lines = parts["body"].filter(pl.col("series") == "A").group_by("block", maintain_order=True)
+    return lines.agg(first=pl.col("t").min(), last=pl.col("t").max(), points=pl.len())
+
+
+@pytest.mark.parametrize(("columns", "rows"), [(800, 40_000), (100, 3_000), (100, 300)])
+def test_each_line_reaches_the_next_lines_first_point(columns, rows):
+    lines = body_lines(columns, rows)
+    assert lines["last"][:-1].to_list() == lines["first"][1:].to_list()  # no seam left
+
+
+def test_a_series_is_one_line_per_block_where_blocks_hold_enough_points():
+    dense = body_lines(800, 40_000)  # M4: about 100 points a block
+    assert dense.height >= BLOCKS - 3  # the body spans most of the axis' blocks
+    assert dense["points"].min() >= LINE_ROWS / 2
+    sparse = body_lines(100, 3_000)  # M4 at 100 px: 6 points a block: a line spans several
+    assert 1 < sparse.height <= BLOCKS / 2
+    assert sparse["points"][1:-1].min() >= LINE_ROWS / 2
+    assert line_blocks(100) == 1 and line_blocks(12) == 8 and line_blocks(0.5) == BLOCKS
+
+
 def test_each_blocks_line_reaches_the_next_blocks_first_point():
-    parts = decoded(ChartLayout(100, ("A", "B")).datasets(*window(3_000), 0))
+    parts = decoded(ChartLayout(800, ("A", "B")).datasets(*window(40_000), 0))
     body = parts["body"]
     assert body["block"].n_unique() > 20  # the body spans most of the axis' blocks
     for name in "AB":

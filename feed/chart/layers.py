@@ -243,10 +243,9 @@ class ChartLayout:
 def line_blocks(rows_per_block: float) -> int:
     """How many blocks one line of a series spans: 1 while a block holds ``LINE_ROWS`` rows
     (of any series) or more, else the power of two (at most ``BLOCKS``) that gathers about
-    that many. The
-    page draws each line as a group with its own dataflow: 16 series x 33 blocks of a few
-    points each cost more than the points (page per tick at 100 x 16: 124 -> 94 ms drawn
-    as one line per part, one run each)."""
+    that many. The page draws each line as a group with its own dataflow: 16 series x 33
+    blocks of a few points each cost more than the points (page per tick at 100 x 16: 124
+    -> 94 ms drawn as one line per part, one run each)."""
     wanted = max(1.0, LINE_ROWS / max(rows_per_block, 1.0))
     return min(BLOCKS, 1 << math.ceil(math.log2(wanted)))
 

@@ -1,5 +1,5 @@
 """What the chart's crosshair shows, sent as data: each series' sample nearest to each place
-the pointer can rest, its values already written as the tooltip shows them.
+the pointer can rest, its values already rounded as the tooltip shows them.
 
 The pointer snaps to one of at most ``TARGETS`` places spread evenly across the time axis
 (no more than the samples in view: a short window gets one place per sample, roughly). For

@@ -61,8 +61,8 @@ def draw_tick(
     on each tick sends that range, from the whole ring at full resolution. The zoom is kept
     in ``st.session_state[key]``: a new ``key`` is a new chart, following live. The legend's
     choice is reported the same way, and the crosshair's data then leaves out the series it
-    hides. A chart
-    compiled with ``interactive=False`` follows the newest data and gets no crosshair data.
+    hides. A chart compiled with ``interactive=False`` follows the newest data and gets no
+    crosshair data.
 
     Never raises for the source's sake: a failing or slow source leaves the chart drawn from
     what is buffered, and the returned tick says what went wrong. The chart comes first in

@@ -22,12 +22,18 @@ def datasets(chart_proto) -> dict[str, pl.DataFrame]:
     return decoded({d.name: d.data.data for d in chart_proto.datasets})
 
 
+def drawn(parts: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every point the ``tail``, ``body`` and ``head`` datasets draw, once (the parts repeat
+    the points that join them), in the parts' order; values of either float width."""
+    points = pl.concat([parts[name] for name in PARTS], how="vertical_relaxed")
+    return points.unique(["t", "series"], keep="first", maintain_order=True)
+
+
 def wide(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """The points of the ``tail``, ``body`` and ``head`` datasets as one wide frame sorted by
     time, each point once (the parts repeat the points that join them), ``t`` as UTC instants."""
     assert set(parts) == {*PARTS, AXES, NEAREST}
-    points = pl.concat([parts[name] for name in PARTS], how="vertical_relaxed")
-    points = points.unique(["t", "series"], keep="first")
+    points = drawn(parts)
     names = parts["body"]["series"].dtype.categories.to_list()
     frame = points.with_columns(pl.col("series").cast(pl.String)).pivot(
         on="series", index="t", values="value"

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from benchmarks.server import PROJECT, Server, streamlit_server
-from feed.chart.layers import AXES, PARTS
+from feed.chart.layers import AXES
 from feed.chart.nearest import NEAREST
 from tests import sent
 
@@ -127,13 +127,10 @@ def test_follow_live_button_ends_the_zoom(page: Page):
 def test_a_zoom_to_a_few_hundred_samples_sends_every_raw_sample(page: Page):
     wheel_zoom(page, 12, delta=-600)  # 5.8 days down to about 6 minutes
     settled_zoom_caption(page)
-    sent = last_chart_datasets(page)
-    (axes,) = sent[AXES].rows(named=True)
+    datasets = last_chart_datasets(page)
+    (axes,) = datasets[AXES].rows(named=True)
     assert axes["note"] == ""  # not downsampled: raw samples
-    points = pl.concat([sent[name] for name in PARTS], how="vertical_relaxed").unique(
-        ["t", "series"]
-    )
-    a = points.filter(pl.col("series") == "A").sort("t")["t"].to_numpy()
+    a = sent.drawn(datasets).filter(pl.col("series") == "A").sort("t")["t"].to_numpy()
     assert 20 < len(a) < 3_200  # a zoomed range, far below the 1M window
     gaps = set((a[1:] - a[:-1]).round().astype(int).tolist())
     assert gaps == {int(SAMPLE_S * 1000)}  # every sample of the range, none skipped

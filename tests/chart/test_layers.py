@@ -40,10 +40,9 @@ def decoded(sent) -> dict[str, pl.DataFrame]:
 
 def points(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Every point the parts draw, once, sorted by series and time."""
-    drawn = pl.concat([parts[name] for name in PARTS], how="vertical_relaxed").unique(
-        ["t", "series"]
+    return (
+        tests.sent.drawn(parts).with_columns(pl.col("series").cast(pl.String)).sort("series", "t")
     )
-    return drawn.with_columns(pl.col("series").cast(pl.String)).sort("series", "t")
 
 
 def assert_drawn(sent: pl.Series, values: np.ndarray) -> None:

@@ -7,9 +7,9 @@ import polars as pl
 import pytest
 
 from feed import Feed, SyntheticSource
-from feed.chart.layers import AXES, PARTS
+from feed.chart.layers import AXES
 from feed.ui.view import zoomed_range
-from tests.sent import decoded
+from tests.sent import decoded, drawn
 
 NOW = 1_800_000_000 * 10**9
 MS = 10**6
@@ -38,9 +38,8 @@ def test_zoomed_range_reads_the_charts_selection(state, expected):
 def sent_points(feed: Feed, span) -> pl.DataFrame:
     sent = feed.chart_data(800, span=span)
     frames = decoded(sent.datasets)
-    parts, axes = [frames[name] for name in PARTS], frames[AXES]
-    points = pl.concat(parts, how="vertical_relaxed").unique(["t", "series"]).sort("series", "t")
-    return points.with_columns(note=pl.lit(axes["note"][0]))
+    points = drawn(frames).sort("series", "t")
+    return points.with_columns(note=pl.lit(frames[AXES]["note"][0]))
 
 
 def test_a_zoom_on_a_few_hundred_samples_sends_each_of_them_and_one_either_side():

@@ -115,19 +115,13 @@ def test_readers_never_see_a_torn_or_reordered_window_while_a_writer_polls():
     def read() -> None:
         import polars as pl
 
-        from feed.chart.layers import PARTS
-        from tests.sent import decoded
+        from tests.sent import decoded, drawn
 
         for _ in range(400):
             data = feed.chart_data(columns=50, last=250)
             frames = decoded(data.datasets)
-            parts = [frames[name] for name in PARTS]
-            drawn = (
-                pl.concat(parts, how="vertical_relaxed")
-                .filter(pl.col("series") == "A")
-                .unique("t", keep="first", maintain_order=True)
-            )
-            stamps = drawn["t"].to_numpy()  # epoch ms, in the parts' order
+            series_a = drawn(frames).filter(pl.col("series") == "A")
+            stamps = series_a["t"].to_numpy()  # epoch ms, in the parts' order
             if not np.all(np.diff(stamps) > 0):
                 problems.append("times out of order")
             # Sampling on a fixed grid: a torn window would show a step of another size.

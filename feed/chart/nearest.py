@@ -26,10 +26,10 @@ TARGETS = 400
 """Places across the time axis the pointer snaps to, at most: one per two pixel columns at
 800."""
 NEAREST = "nearest"
-"""The dataset: ``a``, ``b`` (the place's ends, epoch ms), ``at`` (the nearest sample's time,
-epoch ms) and ``v0``, ``v1``, ... (each shown series' value there, by its number in the
-feed's order, rounded to ``DIGITS`` significant digits, NaN in a gap; a hidden series'
-column is left out)."""
+"""The dataset: ``a``, ``b`` (the place's ends, epoch ms), ``t`` (the nearest sample's time,
+epoch ms: the time axis' field, so the rule and dots stand on it as it is) and ``v0``,
+``v1``, ... (each shown series' value there, by its number in the feed's order, rounded to
+``DIGITS`` significant digits, NaN in a gap; a hidden series' column is left out)."""
 DIGITS = 6
 """Significant digits the crosshair shows a value with."""
 
@@ -68,11 +68,11 @@ def nearest_samples(
     fields = [value_field(i) for i in series]
     picked = values[np.ix_(series, rows)]  # only the rows: ``values[series]`` copies them all
     columns = np.vstack([places - half, places + half, times[rows] / 1e6, picked])
-    frame = pl.from_numpy(columns, schema=["a", "b", "at", *fields], orient="col")
+    frame = pl.from_numpy(columns, schema=["a", "b", "t", *fields], orient="col")
     return frame.with_columns(pl.col(fields).round_sig_figs(DIGITS))
 
 
 def no_samples(series: int) -> pl.DataFrame:
     """The nearest dataset of a window without samples: its columns, no rows."""
     values = {value_field(i): pl.Float64 for i in range(series)}
-    return pl.DataFrame(schema={"a": pl.Float64, "b": pl.Float64, "at": pl.Float64, **values})
+    return pl.DataFrame(schema={"a": pl.Float64, "b": pl.Float64, "t": pl.Float64, **values})

@@ -54,7 +54,7 @@ def _tooltip(names: tuple[str, ...]) -> str:
     its title and each series' value as the server rounded it (the tooltip writes a number
     as it is). The server leaves out the values of a series the legend hides, and an absent
     value is no row of the tooltip."""
-    rows = ["title: timeFormat(datum.at, '%H:%M:%S.%L')"]
+    rows = ["title: timeFormat(datum.t, '%H:%M:%S.%L')"]
     rows += [f"{json.dumps(name)}: datum.{value_field(i)}" for i, name in enumerate(names)]
     return "{" + ", ".join(rows) + "}"
 
@@ -75,9 +75,10 @@ def _hover_layers(
     places = alt.Chart(alt.NamedData(NEAREST))
     bands = places.mark_rect(fill="transparent", tooltip=alt.ExprRef(_tooltip(names)))
     bands = bands.encode(x=_time("a"), x2="b:T").add_params(hover)
-    picked = places.transform_filter({"param": HOVER, "empty": False})
-    # The rule and dots stand at the sample, encoded as `t`: the time axis' field.
-    at = picked.transform_calculate(t="datum.at")
+    # The rule and dots stand at the sample, whose time the dataset holds as `t`, the time
+    # axis' field: a formula here would make Vega copy every row of every tick's places
+    # and remember each for the page's lifetime (feed/ui/memory.py, "The page, Vega").
+    at = places.transform_filter({"param": HOVER, "empty": False})
     x = encoding["x"]
     fields = [value_field(i) for i in range(len(names))]
     values = (

@@ -192,4 +192,4 @@ def test_hover_leaves_out_a_series_the_legend_hides(page: Page):
     page.mouse.move(x, y)
     expect(page.locator(TOOLTIP)).to_be_visible(timeout=5_000)
     assert list(tooltip_rows(page)[1]) == ["A"]
-    assert list(last_chart_datasets(page)[NEAREST].columns) == ["a", "b", "at", "v0"]
+    assert list(last_chart_datasets(page)[NEAREST].columns) == ["a", "b", "t", "v0"]

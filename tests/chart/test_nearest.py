@@ -25,7 +25,7 @@ def test_each_place_holds_the_nearest_raw_sample_of_every_series():
     times, values = uneven_window(5_000)
     low, high = times[0] / 1e6 - 1_000, times[-1] / 1e6 + 3_000
     frame = nearest_samples(times, values, low, high)
-    assert frame.columns == ["a", "b", "at", "v0", "v1", "v2"]
+    assert frame.columns == ["a", "b", "t", "v0", "v1", "v2"]
     width = (high - low) / TARGETS
     assert np.allclose(frame["b"] - frame["a"], width)
     assert np.allclose(frame["a"][1:], frame["b"][:-1])  # side by side across the axis
@@ -46,7 +46,7 @@ def test_values_are_rounded_to_six_digits_and_hidden_series_left_out():
     assert nearest_samples(times, values, -500.0, 2_500.0, shown=[1]).columns == [
         "a",
         "b",
-        "at",
+        "t",
         "v1",
     ]
 
@@ -54,7 +54,7 @@ def test_values_are_rounded_to_six_digits_and_hidden_series_left_out():
 def test_a_short_window_gets_a_place_per_sample_not_more():
     times, values = uneven_window(50)
     frame = nearest_samples(times, values, times[0] / 1e6, times[-1] / 1e6)
-    assert frame.height == 50 and frame["at"].n_unique() > 40
+    assert frame.height == 50 and frame["t"].n_unique() > 40
 
 
 def test_places_beyond_the_window_hold_nothing():
@@ -70,7 +70,7 @@ def test_places_beyond_the_window_hold_nothing():
 
 def test_a_window_without_samples_sends_the_columns_and_no_rows():
     frame = no_samples(2)
-    assert frame.columns == ["a", "b", "at", "v0", "v1"] and frame.height == 0
+    assert frame.columns == ["a", "b", "t", "v0", "v1"] and frame.height == 0
     sent = tests.sent.decoded(ChartLayout(100, ("A", "B")).datasets(*uneven_window(0, 2), 0).arrow)
     assert sent[NEAREST].schema == frame.schema
 

@@ -67,7 +67,7 @@ def test_chart_hover_picks_a_row_of_the_nearest_dataset_not_a_point_drawn():
     for layer in crosshair[:-1]:
         assert layer["transform"][0] == {"filter": {"param": "hover", "empty": False}}
     tooltip = bands["mark"]["tooltip"]["expr"]
-    assert tooltip.startswith("{title: timeFormat(datum.at, '%H:%M:%S.%L')")  # local time
+    assert tooltip.startswith("{title: timeFormat(datum.t, '%H:%M:%S.%L')")  # local time
     assert '"A": datum.v0' in tooltip  # the value as the server wrote it: nothing to format
     assert '"say \\"hi\\"": datum.v1' in tooltip  # a name quoted
     assert "format(" not in tooltip and "vlSelectionTest" not in tooltip  # per place, per tick

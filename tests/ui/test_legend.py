@@ -34,6 +34,6 @@ def test_the_crosshair_leaves_out_the_series_the_legend_hides():
     feed.update(1_800_000_000 * 10**9)
     every = decoded(feed.chart_data(800).datasets)[NEAREST]
     picked = decoded(feed.chart_data(800, shown=(0, 2)).datasets)[NEAREST]
-    assert every.columns == ["a", "b", "at", "v0", "v1", "v2"]
-    assert picked.columns == ["a", "b", "at", "v0", "v2"]
+    assert every.columns == ["a", "b", "t", "v0", "v1", "v2"]
+    assert picked.columns == ["a", "b", "t", "v0", "v2"]
     assert picked["v2"].to_list() == every["v2"].to_list()

@@ -37,6 +37,7 @@ import polars as pl
 
 from feed.chart.grid_m4 import GridM4, fitted_bin_width
 from feed.chart.nearest import NEAREST, nearest_samples, no_samples
+from feed.chart.occlusion import MARGIN_PARTS, thinned
 
 BLOCKS = 32
 """Blocks the time axis is cut into: the axis moves, and every point is drawn again, once
@@ -138,15 +139,16 @@ class ChartLayout:
             ).tolist()
         size = len(points.times)
         line_ns = block_ns * line_blocks(size / (last_block - first_block + 1))
-        key = (mode, bin_ns, first_block, last_block, line_ns)
+        low, high = self._value_axis(points.values)
+        key = (mode, bin_ns, first_block, last_block, line_ns, shown, low, high)
         if key != self._body_key:
-            body = self._frame(points, line_ns, tail_end, body_end)
+            body_points = self._uncovered(points, bin_ns, tail_end, body_end, shown)
+            body = self._frame(body_points, line_ns, tail_end, body_end)
             self._body_key, self._body = key, (_ipc(body), body.height)
         joins = tail_end and _first_rows(points, tail_end, size)  # the tail's line goes on
         tail = self._frame(points, line_ns, 0, tail_end, after=joins or None)
         joins = body_end > tail_end and _last_rows(points, tail_end, body_end)
         head = self._frame(points, line_ns, body_end, size, before=joins or None)
-        low, high = self._value_axis(points.values)
         note = f"M4, 1 column = {duration(bin_ns)}" if mode else ""
         axes = ((end - self.columns * bin_ns) / 1e6, end / 1e6, low, high, note)
         if axes != self._axes[0]:
@@ -159,6 +161,29 @@ class ChartLayout:
         self._seen = seen
         self._sent = ChartDatasets(arrow, tail.height + body_points + head.height)
         return self._sent
+
+    def _uncovered(
+        self, points: _Points, bin_ns: int, start: int, stop: int, shown: tuple[int, ...] | None
+    ) -> _Points:
+        """``points`` less, in rows ``[start, stop)``, those that later series cover
+        (``feed.chart.occlusion``), for a value axis ``self._y``."""
+        series = points.values.shape[0]
+        held = np.ones(points.values.shape, dtype=bool) if points.held is None else points.held
+        visible = np.ones(series, dtype=bool)
+        if shown is not None:
+            visible[:] = False
+            visible[list(shown)] = True
+        y0, y1 = self._y
+        part = slice(start, stop)
+        kept = held.copy()
+        kept[:, part] = thinned(
+            points.values[:, part],
+            held[:, part],
+            points.times[part] // bin_ns,
+            visible,
+            (y1 - y0) / MARGIN_PARTS,
+        )
+        return _Points(points.times, points.values, kept)
 
     def _value_axis(self, values: npt.NDArray[np.float64]) -> tuple[float, float]:
         """The value axis' ends: the last ones while they hold the data and the data fills

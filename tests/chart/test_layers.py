@@ -29,9 +29,11 @@ STEP = 10**8  # a sample every 0.1 s
 
 
 def window(rows: int, series: int = 2, seed: int = 0, start: int = 0):
+    """Noise, each series 10 above the one before: no series covers another, so every
+    point travels (what a cover hides: ``tests/chart/test_occlusion.py``)."""
     times = EPOCH + (start + np.arange(rows, dtype=np.int64)) * STEP
     values = np.random.default_rng(seed).standard_normal((series, start + rows))[:, start:]
-    return times, values
+    return times, values + 10.0 * np.arange(series)[:, None]
 
 
 def decoded(sent) -> dict[str, pl.DataFrame]:

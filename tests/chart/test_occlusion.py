@@ -1,0 +1,135 @@
+"""Points nobody sees: a series drawn under later ones travels with fewer points where they
+cover it, and the chart's pixels stay the same."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from feed.chart import occlusion
+from feed.chart.layers import ChartLayout
+from feed.chart.occlusion import thinned
+from tests.chart.test_fidelity import Case, measure, render_case
+
+PER_COLUMN = 40
+COLUMNS_SEEN = 50
+
+
+def noise(scales: list[float], seed: int = 0) -> np.ndarray:
+    """Noise around 0, series ``i`` of spread ``scales[i]``, ``PER_COLUMN`` rows a column."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((len(scales), PER_COLUMN * COLUMNS_SEEN)) * np.array(scales)[:, None]
+
+
+def thin(values: np.ndarray, shown=None, margin: float = 0.05) -> np.ndarray:
+    held = np.ones(values.shape, dtype=bool)
+    columns = np.arange(values.shape[1]) // PER_COLUMN
+    shown = np.ones(len(values), dtype=bool) if shown is None else np.array(shown)
+    return thinned(values, held, columns, shown, margin)
+
+
+def test_a_series_under_a_wider_later_one_keeps_few_points_and_the_later_one_all():
+    kept = thin(noise([1.0, 3.0]))
+    assert kept[1].all()  # drawn last: nothing covers it
+    assert kept[0].sum() < 0.1 * kept.shape[1]  # inside the later band almost everywhere
+    columns = np.arange(kept.shape[1]) // PER_COLUMN
+    edges = (columns == 0) | (columns == COLUMNS_SEEN - 1)
+    assert kept[0, edges].all()  # the part's edge columns stay whole
+
+
+def test_the_order_decides_a_later_narrow_series_covers_nothing_of_an_earlier_wide_one():
+    kept = thin(noise([3.0, 1.0]))
+    assert kept[1].all()
+    assert kept[0].mean() > 0.9  # its extremes stick out of the narrow band
+
+
+def test_a_line_as_wide_as_the_cover_is_kept_the_margin_keeps_its_edges_apart():
+    values = noise([1.0, 1.0])
+    values[1] = values[0]  # the same points: its edges are the cover's edges
+    assert thin(values, margin=0.01)[0].all()
+    assert not thin(values, margin=-0.01)[0].all()  # without the margin it would go
+
+
+def test_a_gap_is_never_thinned_and_a_series_with_a_gap_covers_nothing_there():
+    values = noise([1.0, 3.0])
+    values[0, 10 * PER_COLUMN + 5] = np.nan  # a gap in column 10 of the covered series
+    values[1, 20 * PER_COLUMN + 5] = np.nan  # and in column 20 of the cover
+    kept = thin(values)
+    columns = np.arange(values.shape[1]) // PER_COLUMN
+    assert kept[0, columns == 10].all()
+    for beside in (19, 20, 21):  # the cover's column with a gap and its neighbours
+        assert kept[0, columns == beside].all()
+
+
+def test_a_series_the_legend_hides_covers_nothing():
+    assert thin(noise([1.0, 3.0]), shown=[True, False])[0].all()
+
+
+def run_under_a_cover(ends: float) -> np.ndarray:
+    """The columns where series 0 has points, under series 1, 10 columns of 4 rows: the
+    cover spans -3 to 3 but only -0.5 to 0.5 in columns 4 and 5; series 0 (covered from
+    column 1 to 8: the edges stay whole) runs from ``ends`` (the first row of column 1) to
+    ``-ends`` (the last row of column 8), within 0.3 of 0 in between."""
+    rows = np.arange(40)
+    cover = np.tile([-3.0, 3.0, -3.0, 3.0], 10)
+    cover[16:24] = np.tile([-0.5, 0.5, -0.5, 0.5], 2)
+    under = np.where(rows % 2, 0.3, -0.3)
+    under[4], under[35] = ends, -ends
+    values = np.vstack([under, cover])
+    kept = thinned(values, np.ones(values.shape, bool), rows // 4, np.ones(2, bool), 0.1)
+    return np.unique(rows[kept[0]] // 4)
+
+
+def test_a_covered_run_is_one_straight_line_where_that_stays_inside_the_cover():
+    assert run_under_a_cover(0.2).tolist() == [0, 1, 8, 9]  # nothing between its ends
+
+
+def test_a_covered_run_keeps_a_point_a_column_where_a_straight_line_would_leave_the_cover():
+    # From 2.5 to -2.5 over eight columns: at columns 4 and 5 it is outside -0.4 to 0.4.
+    assert run_under_a_cover(2.5).tolist() == list(range(10))
+
+
+def test_layout_thins_the_body_only_and_keeps_every_series_joins():
+    rng = np.random.default_rng(1)
+    times = 1_800_000_000 * 10**9 + np.arange(20_000, dtype=np.int64) * 10**8
+    values = rng.standard_normal((8, 20_000)) * np.linspace(1, 3, 8)[:, None]
+    layout = ChartLayout(200, tuple("ABCDEFGH"))
+    sent = layout.datasets(times, values, 0)
+    unthinned = ChartLayout(200, tuple("ABCDEFGH"))
+    unthinned._uncovered = lambda points, *_: points
+    whole = unthinned.datasets(times, values, 0)
+    assert sent.points < 0.8 * whole.points
+    for part in ("tail", "head"):
+        assert sent.arrow[part] == whole.arrow[part]  # small and new each tick: not thinned
+    # The legend showing only the first series: nothing covers it any more.
+    only_a = ChartLayout(200, tuple("ABCDEFGH")).datasets(times, values, 0, shown=(0,))
+    assert only_a.points > sent.points
+
+
+@pytest.mark.parametrize("kind", ["random", "gappy"])
+def test_the_thinned_chart_draws_the_same_pixels(kind, monkeypatch):
+    case = Case(kind, 16, 6_400)
+    thinned_renders = render_case(case)
+    monkeypatch.setattr(ChartLayout, "_uncovered", lambda self, points, *_: points)
+    whole = render_case(case)
+    assert thinned_renders.points < 0.9 * whole.points
+    share, differing, drawn = measure(thinned_renders.feed, whole.feed, whole.empty)
+    print(f"\n{case.id}: {thinned_renders.points:,} points against {whole.points:,}, "
+          f"{differing} of {drawn:,} drawn px differ ({share:.3%})")  # fmt: skip
+    assert share <= 0.0005
+
+
+def test_covering_without_the_cores_check_changes_pixels(monkeypatch):
+    # The render comparison above can fail: a cover that ignores what the later series
+    # draw drops points people see.
+    case = Case("random", 16, 6_400)
+    monkeypatch.setattr(
+        occlusion,
+        "_core",
+        lambda low, high: (np.full_like(low, -np.inf), np.full_like(high, np.inf)),
+    )
+    mutated = render_case(case)
+    monkeypatch.setattr(ChartLayout, "_uncovered", lambda self, points, *_: points)
+    whole = render_case(case)
+    share, differing, drawn = measure(mutated.feed, whole.feed, whole.empty)
+    assert share > 0.01, f"{differing} of {drawn:,} drawn px differ"

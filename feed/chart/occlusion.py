@@ -11,6 +11,11 @@ would anyway, and its last before a column where it shows) changes no pixel: eve
 that changed stays inside the covered range. At 16 series of noise, about two thirds of
 the series' columns are covered.
 
+A line also hides some of its own points: where it crosses from one column to the next
+through points inside both columns' ranges, and the points before and after them are inside
+both too, a line drawn straight from the one before to the one after fills nothing the two
+columns' own lines do not. Dense noise crosses so at about one column border in ten.
+
 A margin keeps a covered line's edges a pixel or more inside the cover, so anti-aliasing at
 the cover's edge sees the same colour beneath. A column holding a gap (NaN) is never thinned
 and covers nothing; nor do the series the legend hides.
@@ -41,8 +46,8 @@ def thinned(
     if not values.size:
         return held
     starts = np.flatnonzero(np.diff(columns, prepend=columns[0] - 1))
-    lows, highs, whole = _column_ranges(values, held, starts)
-    whole &= shown[:, None]
+    lows, highs, drawable = _column_ranges(values, held, starts)
+    whole = drawable & shown[:, None]
     # A column can be covered only where both neighbours are the next pixel columns.
     adjacent = np.diff(columns[starts]) == 1
     inner = np.zeros(len(starts), dtype=bool)
@@ -65,7 +70,58 @@ def thinned(
     for series in np.flatnonzero(covered.any(axis=1)):
         core = (core_low[series] + margin, core_high[series] - margin)
         kept[series] = _thin_series(values[series], held[series], column, covered[series], core)
+    plain = drawable & ~covered
+    for series in range(len(values)):
+        inside = (lows[series] + margin, highs[series] - margin)
+        hidden = _hidden_joins(
+            values[series], kept[series], column, plain[series], adjacent, inside
+        )
+        kept[series, hidden] = False
     return kept
+
+
+def _hidden_joins(
+    values: npt.NDArray[np.float64],
+    kept: npt.NDArray[np.bool_],
+    column: npt.NDArray[np.int64],
+    plain: npt.NDArray[np.bool_],
+    adjacent: npt.NDArray[np.bool_],
+    inside: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
+) -> npt.NDArray[np.int64]:
+    """The rows where one series' line crosses from a column to the next (the first's last
+    point and the next's first) that its own line hides: both points lie inside both
+    columns' ranges, and so do the points before and after them, so the line drawn from one
+    to the other stays within what the line fills in both columns, as the crossing it
+    replaces did (``inside``: per column, the line's range less the margin). ``plain``: the
+    columns drawn whole and uncovered; ``adjacent[k]``: whether column ``k + 1`` is the
+    next pixel column."""
+    rows = np.flatnonzero(kept)
+    at = column[rows]
+    starts = np.flatnonzero(np.diff(at, prepend=-1))
+    ends = np.append(starts[1:], len(rows)) - 1
+    here, there = at[starts[:-1]], at[starts[1:]]
+    pair = np.flatnonzero(
+        (there == here + 1)
+        & adjacent[np.minimum(here, len(adjacent) - 1)]
+        & plain[here]
+        & plain[there]
+        & (ends[:-1] - starts[:-1] >= 2)
+        & (ends[1:] - starts[1:] >= 2)
+    )
+    last, first = rows[ends[pair]], rows[starts[pair + 1]]
+    before, after = rows[ends[pair] - 1], rows[starts[pair + 1] + 1]
+    here, there = here[pair], there[pair]
+    low, high = inside
+
+    def within(points: npt.NDArray[np.int64], columns: npt.NDArray[np.int64]) -> npt.NDArray:
+        return (values[points] >= low[columns]) & (values[points] <= high[columns])
+
+    hidden = (
+        within(last, here) & within(first, there)  # neither is its column's extreme
+        & within(before, there) & within(last, there)
+        & within(after, here) & within(first, here)
+    )  # fmt: skip
+    return np.concatenate([last[hidden], first[hidden]])
 
 
 def _column_ranges(

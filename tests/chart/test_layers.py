@@ -36,6 +36,13 @@ def window(rows: int, series: int = 2, seed: int = 0, start: int = 0):
     return times, values + 10.0 * np.arange(series)[:, None]
 
 
+def unthinned(layout: ChartLayout) -> ChartLayout:
+    """``layout`` sending every point it draws: what a line hides of itself, or later series
+    of it, stays in (``tests/chart/test_occlusion.py`` tests that)."""
+    layout._uncovered = lambda points, *_: points
+    return layout
+
+
 def decoded(sent) -> dict[str, pl.DataFrame]:
     return tests.sent.decoded(sent.arrow)
 
@@ -87,7 +94,7 @@ def test_duration_reads_as_a_person_would_say_it(ns, shown):
 
 def test_a_small_window_travels_whole_each_point_once_beside_the_joins():
     times, values = window(300, series=3)
-    parts = decoded(ChartLayout(100, ("A", "B", "C")).datasets(times, values, 0))
+    parts = decoded(unthinned(ChartLayout(100, ("A", "B", "C"))).datasets(times, values, 0))
     drawn = points(parts)
     for i, name in enumerate("ABC"):
         mine = drawn.filter(pl.col("series") == name)
@@ -171,7 +178,7 @@ def test_the_body_keeps_its_bytes_until_a_new_block_begins():
 
 def test_a_big_window_sends_each_series_m4_points():
     times, values = window(20_000, series=2)
-    layout = ChartLayout(100, ("A", "B"))
+    layout = unthinned(ChartLayout(100, ("A", "B")))
     drawn = points(decoded(layout.datasets(times, values, 0)))
     grid = GridM4(100 - 100 // BLOCKS)
     kept = grid.update(times, values, 0)

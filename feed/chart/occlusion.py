@@ -45,7 +45,8 @@ def thinned(
     stay. The first and last columns are kept whole: their neighbours are in another part."""
     if not values.size:
         return held
-    starts = np.flatnonzero(np.diff(columns, prepend=columns[0] - 1))
+    first, _ = _column_edges(columns)
+    starts = np.flatnonzero(first)
     lows, highs, drawable = _column_ranges(values, held, starts)
     whole = drawable & shown[:, None]
     # A column can be covered only where both neighbours are the next pixel columns.
@@ -65,7 +66,7 @@ def thinned(
             & (highs[series] <= core_high[series] - margin)
         )
         _add_to_cover(cover_low, cover_high, lows[series], highs[series], whole[series])
-    column = np.repeat(np.arange(len(starts)), np.diff(starts, append=len(columns)))
+    column = np.cumsum(first) - 1  # each row's column, counting the columns with rows
     kept = held.copy()
     for series in np.flatnonzero(covered.any(axis=1)):
         core = (core_low[series] + margin, core_high[series] - margin)
@@ -97,12 +98,11 @@ def _hidden_joins(
     next pixel column."""
     rows = np.flatnonzero(kept)
     at = column[rows]
-    starts = np.flatnonzero(np.diff(at, prepend=-1))
-    ends = np.append(starts[1:], len(rows)) - 1
-    here, there = at[starts[:-1]], at[starts[1:]]
+    starts, ends = (np.flatnonzero(edge) for edge in _column_edges(at))
+    here, there = at[starts[:-1]], at[starts[1:]]  # every ``here`` has a column after it
     pair = np.flatnonzero(
         (there == here + 1)
-        & adjacent[np.minimum(here, len(adjacent) - 1)]
+        & adjacent[here]
         & plain[here]
         & plain[there]
         & (ends[:-1] - starts[:-1] >= 2)
@@ -122,6 +122,16 @@ def _hidden_joins(
         & within(after, here) & within(first, here)
     )  # fmt: skip
     return np.concatenate([last[hidden], first[hidden]])
+
+
+def _column_edges(
+    columns: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Whether each row, of rows in ``columns`` (in order), is the first of its column, and
+    whether it is the last."""
+    first = np.diff(columns, prepend=columns[:1] - 1) != 0
+    last = np.diff(columns, append=columns[-1:] + 1) != 0
+    return first, last
 
 
 def _column_ranges(
@@ -178,8 +188,7 @@ def _thin_series(
     else each of its columns keeps its first point, and the run's last column its last."""
     rows = np.flatnonzero(held)
     at = column[rows]
-    first = np.diff(at, prepend=-1) != 0
-    last = np.diff(at, append=column[-1] + 1) != 0
+    first, last = _column_edges(at)
     hidden = covered[at]
     run_start = hidden & first & ~np.append(False, covered)[at]  # the run's first column
     run_end = hidden & last & ~np.append(covered[1:], False)[at]  # the run's last column

@@ -10,6 +10,7 @@ from feed.chart import occlusion
 from feed.chart.layers import ChartLayout
 from feed.chart.occlusion import thinned
 from tests.chart.test_fidelity import Case, measure, render_case
+from tests.chart.test_layers import unthinned
 
 PER_COLUMN = 40
 COLUMNS_SEEN = 50
@@ -21,9 +22,11 @@ def noise(scales: list[float], seed: int = 0) -> np.ndarray:
     return rng.standard_normal((len(scales), PER_COLUMN * COLUMNS_SEEN)) * np.array(scales)[:, None]
 
 
-def thin(values: np.ndarray, shown=None, margin: float = 0.05) -> np.ndarray:
+def thin(values: np.ndarray, shown=None, margin: float = 0.05, columns=None) -> np.ndarray:
+    """What each series of ``values`` (every row drawn, ``PER_COLUMN`` rows a column unless
+    ``columns`` says) keeps."""
     held = np.ones(values.shape, dtype=bool)
-    columns = np.arange(values.shape[1]) // PER_COLUMN
+    columns = np.arange(values.shape[1]) // PER_COLUMN if columns is None else columns
     shown = np.ones(len(values), dtype=bool) if shown is None else np.array(shown)
     return thinned(values, held, columns, shown, margin)
 
@@ -87,7 +90,7 @@ def run_under_a_cover(ends: float) -> np.ndarray:
     under = np.where(rows % 2, 0.3, -0.3)
     under[4], under[35] = ends, -ends
     values = np.vstack([under, cover])
-    kept = thinned(values, np.ones(values.shape, bool), rows // 4, np.ones(2, bool), 0.1)
+    kept = thin(values, margin=0.1, columns=rows // 4)
     return np.unique(rows[kept[0]] // 4)
 
 
@@ -104,7 +107,7 @@ def one_line(columns: list[list[float]]) -> list[list[float]]:
     """The points one series keeps of ``columns`` (each a column's values in time order)."""
     values = np.array([[value for column in columns for value in column]])
     at = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
-    kept = thinned(values, np.ones(values.shape, bool), at, np.ones(1, bool), 0.1)[0]
+    kept = thin(values, margin=0.1, columns=at)[0]
     return [values[0, kept & (at == k)].tolist() for k in range(len(columns))]
 
 
@@ -135,9 +138,7 @@ def test_layout_thins_the_body_only_and_keeps_every_series_joins():
     values = rng.standard_normal((8, 20_000)) * np.linspace(1, 3, 8)[:, None]
     layout = ChartLayout(200, tuple("ABCDEFGH"))
     sent = layout.datasets(times, values, 0)
-    unthinned = ChartLayout(200, tuple("ABCDEFGH"))
-    unthinned._uncovered = lambda points, *_: points
-    whole = unthinned.datasets(times, values, 0)
+    whole = unthinned(ChartLayout(200, tuple("ABCDEFGH"))).datasets(times, values, 0)
     assert sent.points < 0.8 * whole.points
     for part in ("tail", "head"):
         assert sent.arrow[part] == whole.arrow[part]  # small and new each tick: not thinned

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from feed.ui.view import DEFAULT_WIDTH_PX
 from tests.test_app import APP, chart_frame
 
 _EVENTS: list[tuple[str, tuple]] | None = None
@@ -245,7 +246,7 @@ def test_app_refuses_values_beyond_their_bounds_naming_the_bound():
         "Refused: `run_every` must be from 0.5 to 5 seconds, got 0.001.",
     ]
     assert (at.session_state.series, at.session_state.window) == (2, 100)
-    assert (at.session_state.width_px, at.session_state.run_every) == (800, 1.0)
+    assert (at.session_state.width_px, at.session_state.run_every) == (DEFAULT_WIDTH_PX, 1.0)
     assert chart_frame(at).columns == ["t", "A", "B"]
 
 

@@ -20,9 +20,11 @@ from feed.window.stream import ChartData, Feed, Update
 
 CHART_KEY = "feed_chart"
 """The chart's widget key: its zoom lives in ``st.session_state[key]``, per session."""
-DEFAULT_WIDTH_PX = 800
-"""Pixel columns the chart is downsampled for. Wider than Streamlit's centered layout, so
-what is drawn there is exact; raise it for wide layouts or large screens."""
+DEFAULT_WIDTH_PX = 704
+"""Pixel columns the chart is downsampled for: the width of Streamlit's centered layout
+(46 rem less 1 rem of padding each side), which no chart in it exceeds at any screen size,
+so what is drawn there is exact; raise it for the wide layout or a screen with more than one
+device pixel per CSS pixel."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
+from feed.ui.view import DEFAULT_WIDTH_PX
+
 pytestmark = pytest.mark.browser
 
 CHART_CANVAS = "[data-testid='stVegaLiteChart'] canvas"
@@ -55,3 +57,14 @@ def test_streaming_updates_the_chart_and_stop_freezes_it(page: Page):
 
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     expect(page.locator("[data-testid='stAlert']")).to_have_count(0)
+
+
+def test_the_default_width_is_the_widest_chart_the_layout_draws(page: Page):
+    """M4 is exact while the plot has no more pixel columns than the grid: the default width
+    is the chart's width in Streamlit's centered layout however wide the screen."""
+    expect(page.locator(CHART_CANVAS)).to_be_visible()
+    for screen_width in (1280, 2560):
+        page.set_viewport_size({"width": screen_width, "height": 900})
+        page.wait_for_timeout(500)  # the chart follows its container's width
+        width = page.eval_on_selector(CHART_CANVAS, "canvas => canvas.clientWidth")
+        assert width == DEFAULT_WIDTH_PX, screen_width

@@ -6,10 +6,15 @@ full series would. ``feed.chart.grid_m4`` decides the columns (bins on a fixed t
 remembers them between ticks; these are the NumPy kernels it runs on the bins that changed.
 
 NaN is a gap: a bin's min and max ignore it, and its first and last samples are kept as they
-are, so a gap a column wide or more stays a gap.
+are, so a gap a column wide or more stays a gap. A bin that a gap or two break into pieces is
+kept piece by piece (``piece_extremes``): each piece's first, last, minimum and maximum, and
+each gap's first and last NaN, so the line's ends there, and its extremes on each side of a
+gap, are the full data's.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import numpy.typing as npt
@@ -94,3 +99,67 @@ def _sliced_extremes(
         else:
             high[:, k] = segment.argmax(axis=1)
     return low + starts, high + starts
+
+
+MAX_GAPS = 2
+"""A bin broken by at most this many runs of NaN is kept piece by piece; one broken more
+often is drawn as M4 draws it (its pieces then overlap in the pixel column anyway)."""
+PIECES_UP_TO = 64
+"""Samples a bin holds at most to be kept piece by piece. In a denser pixel column each piece
+spans about the column's range, and M4 alone met the fidelity bar (0.59% of the drawn pixels
+differed at 256 samples a column, 0.37% piece by piece, at twice the points)."""
+
+
+def piece_extremes(
+    values: npt.NDArray[np.float64], starts: Indices, stops: Indices
+) -> list[Indices] | None:
+    """Per series, the indices of every piece's first, last, minimum and maximum sample and
+    every gap's first and last NaN, in each bin of at most ``PIECES_UP_TO`` samples that 1 to
+    ``MAX_GAPS`` runs of NaN break into pieces (unsorted, repeats allowed); None when no such
+    bin holds NaN.
+
+    Drawn from the bin's extremes alone, a line broken inside a pixel column would end at an
+    extreme of another piece, and join pieces the full data leaves apart: its 2 px width then
+    paints the column differently over the whole height it spans."""
+    small = stops - starts <= PIECES_UP_TO
+    if not small.any():
+        return None
+    kept: list[list[Indices]] = [[] for _ in values]
+    any_nan = False
+    for lo, hi in _adjacent(starts, stops):
+        begin = int(starts[lo])
+        nan = np.isnan(values[:, begin : int(stops[hi - 1])])
+        if not nan.any():
+            continue
+        any_nan = True
+        firsts = starts[lo:hi] - begin
+        opens = nan.copy()  # where a run of NaN begins, counted within its bin
+        opens[:, 1:] &= ~nan[:, :-1]
+        opens[:, firsts] = nan[:, firsts]
+        gaps = np.add.reduceat(opens, firsts, axis=1, dtype=np.int64)
+        broken = (gaps >= 1) & (gaps <= MAX_GAPS) & small[lo:hi]
+        for series, k in zip(*np.nonzero(broken), strict=True):
+            start, stop = int(starts[lo + k]), int(stops[lo + k])
+            kept[series].append(_pieces(values[series, start:stop]) + start)
+    if not any_nan:
+        return None
+    return [np.concatenate(rows) if rows else np.empty(0, dtype=np.int64) for rows in kept]
+
+
+def _adjacent(starts: Indices, stops: Indices) -> list[tuple[int, int]]:
+    """The bins as ``(lo, hi)`` ranges of bin numbers whose samples follow one another."""
+    breaks = (np.flatnonzero(starts[1:] != stops[:-1]) + 1).tolist()
+    return list(zip([0, *breaks], [*breaks, len(starts)], strict=True))
+
+
+def _pieces(row: npt.NDArray[np.float64]) -> Indices:
+    """The first, last, minimum and maximum of each finite piece of ``row``, and the first and
+    last of each run of NaN (indices into ``row``)."""
+    nan = np.isnan(row)
+    bounds = [0, *(np.flatnonzero(nan[1:] != nan[:-1]) + 1).tolist(), len(row)]
+    kept = []
+    for lo, hi in itertools.pairwise(bounds):
+        kept += [lo, hi - 1]
+        if not nan[lo]:
+            kept += [lo + int(row[lo:hi].argmin()), lo + int(row[lo:hi].argmax())]
+    return np.array(kept, dtype=np.int64)

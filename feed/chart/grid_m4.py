@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from feed.chart.downsample import Indices, bin_extremes, union_and_owners
+from feed.chart.downsample import Indices, bin_extremes, piece_extremes, union_and_owners
 
 SLACK = 0.01
 """Headroom of the bin width, as a fraction: a width is chosen ``SLACK / 2`` wider than the
@@ -185,5 +185,21 @@ def _bin_m4(
     firsts, lasts = np.broadcast_to(starts, shape), np.broadcast_to(stops - 1, shape)
     per_bin = np.stack([firsts, low, high, lasts], axis=2)
     per_bin.sort(axis=2)
-    rows, held = union_and_owners(per_bin.reshape(len(values), -1))
+    kept = per_bin.reshape(len(values), -1)
+    pieces = piece_extremes(values, starts, stops)  # bins a gap breaks, piece by piece
+    if pieces is not None:
+        kept = _joined(kept, pieces)
+    rows, held = union_and_owners(kept)
     return rows, held, bin_ids[np.searchsorted(stops, rows, side="right")]
+
+
+def _joined(kept: Indices, extra: list[Indices]) -> Indices:
+    """Each series' row of ``kept`` with its ``extra`` indices, sorted (rows padded with
+    repeats of their first index to one length)."""
+    width = max(len(more) for more in extra)
+    padded = np.repeat(kept[:, :1], width, axis=1)
+    for series, more in enumerate(extra):
+        padded[series, : len(more)] = more
+    joined = np.concatenate([kept, padded], axis=1)
+    joined.sort(axis=1)
+    return joined

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feed.chart import grid_m4
+from feed.chart.downsample import MAX_GAPS, PIECES_UP_TO
 from feed.chart.grid_m4 import MIN_COLUMNS, GridM4, GridWindow
 from feed.sources.base import SyntheticSource
 from feed.window.ring import RingBuffer
@@ -20,7 +21,9 @@ TENTH = 100_000_000
 
 def check_grid_m4(times, values, columns, bin_ns, window: GridWindow) -> None:
     """Brute force, bin by bin on the grid: each series keeps its bins' first and last
-    samples and their min and max (NaN ignored), at most four per bin, sorted; the axis is
+    samples and their min and max (NaN ignored), at most four per bin, sorted; in a bin that
+    1 to ``MAX_GAPS`` runs of NaN break into pieces (of at most ``PIECES_UP_TO`` samples),
+    every piece's too; the axis is
     ``columns`` bins on the grid and holds every sample strictly inside."""
     start, stop = window.domain
     assert start % bin_ns == 0 and stop - start == columns * bin_ns
@@ -33,12 +36,23 @@ def check_grid_m4(times, values, columns, bin_ns, window: GridWindow) -> None:
         for b in np.unique(bins):
             everything = np.flatnonzero(bins == b)
             ours = kept[bins[kept] == b]
-            assert 1 <= len(ours) <= 4
-            assert ours[0] == everything[0] and ours[-1] == everything[-1]
-            finite = series[everything][~np.isnan(series[everything])]
-            if len(finite):
-                assert np.nanmin(series[ours]) == finite.min()
-                assert np.nanmax(series[ours]) == finite.max()
+            pieces = pieces_of(series, everything)
+            gaps = sum(np.isnan(series[p[0]]) for p in pieces)
+            broken = 1 <= gaps <= MAX_GAPS and len(everything) <= PIECES_UP_TO
+            assert 1 <= len(ours) <= (4 * len(pieces) if broken else 4)
+            for piece in pieces if broken else [everything]:
+                mine = ours[np.isin(ours, piece)]
+                assert mine[0] == piece[0] and mine[-1] == piece[-1]
+                finite = series[piece][~np.isnan(series[piece])]
+                if len(finite):
+                    assert np.nanmin(series[mine]) == finite.min()
+                    assert np.nanmax(series[mine]) == finite.max()
+
+
+def pieces_of(series, everything) -> list:
+    """The bin's samples ``everything`` (indices) split where NaN begins or ends."""
+    nan = np.isnan(series[everything])
+    return np.split(everything, np.flatnonzero(nan[1:] != nan[:-1]) + 1)
 
 
 def fresh_pass(grid: GridM4, times, values, first_seq) -> GridWindow:

@@ -10,6 +10,9 @@ are, so a gap a column wide or more stays a gap. A bin that a gap or two break i
 kept piece by piece (``piece_extremes``): each piece's first, last, minimum and maximum, and
 each gap's first and last NaN, so the line's ends there, and its extremes on each side of a
 gap, are the full data's.
+
+A spike, an extreme that stands alone in its bin, also keeps the samples either side of it
+(``spike_sides``), so its sides climb from where the full data's do.
 """
 
 from __future__ import annotations
@@ -163,3 +166,44 @@ def _pieces(row: npt.NDArray[np.float64]) -> Indices:
         if not nan[lo]:
             kept += [lo + int(row[lo:hi].argmin()), lo + int(row[lo:hi].argmax())]
     return np.array(kept, dtype=np.int64)
+
+
+def spike_sides(
+    values: npt.NDArray[np.float64], starts: Indices, stops: Indices, low: Indices, high: Indices
+) -> Indices:
+    """The samples either side of each bin's maximum and minimum (``high``, ``low``) where it
+    stands alone, further from every other sample of the bin than half the bin's range (a
+    spike), else the extreme itself: shape ``(series, bins, 4)``.
+
+    M4 draws a spike's sides from the bin's first or last sample, up to a pixel from the
+    samples the full data climbs from, and a tall side then slants differently all the way
+    up. Noise has no such lone extreme: the rule costs it almost no points."""
+    series = np.arange(len(values))[:, None]
+    top, bottom = values[series, high], values[series, low]
+    middle = (top + bottom) / 2
+    first, last = np.broadcast_to(starts, high.shape), np.broadcast_to(stops - 1, high.shape)
+    sides = []
+    for extreme, beyond in ((high, np.greater_equal), (low, np.less_equal)):
+        before = np.maximum(extreme - 1, first)
+        after = np.minimum(extreme + 1, last)
+        lone = _lone(values, starts, stops, extreme, before, after, middle, beyond)
+        sides += [np.where(lone, before, extreme), np.where(lone, after, extreme)]
+    return np.stack(sides, axis=2)
+
+
+def _lone(values, starts, stops, extreme, before, after, middle, beyond) -> npt.NDArray[np.bool_]:
+    """Whether each bin's ``extreme`` is its only sample ``beyond`` (at or above, or at or
+    below) the middle of its range. Its neighbours are looked at first: in noise they are
+    beyond it in most bins, and only the rest are counted."""
+    series = np.arange(len(values))[:, None]
+    with np.errstate(invalid="ignore"):  # NaN is never beyond
+        spread = values[series, extreme] != middle  # False for a flat bin, NaN, one sample
+        alone = (
+            spread
+            & ((before == extreme) | ~beyond(values[series, before], middle))
+            & ((after == extreme) | ~beyond(values[series, after], middle))
+        )
+        for row, k in zip(*np.nonzero(alone), strict=True):
+            samples = values[row, starts[k] : stops[k]]
+            alone[row, k] = np.count_nonzero(beyond(samples, middle[row, k])) == 1
+    return alone

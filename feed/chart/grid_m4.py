@@ -24,7 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from feed.chart.downsample import Indices, bin_extremes, piece_extremes, union_and_owners
+from feed.chart.downsample import (
+    Indices,
+    bin_extremes,
+    piece_extremes,
+    spike_sides,
+    union_and_owners,
+)
 
 SLACK = 0.01
 """Headroom of the bin width, as a fraction: a width is chosen ``SLACK / 2`` wider than the
@@ -183,7 +189,8 @@ def _bin_m4(
     low, high = bin_extremes(values, starts, stops)
     shape = low.shape
     firsts, lasts = np.broadcast_to(starts, shape), np.broadcast_to(stops - 1, shape)
-    per_bin = np.stack([firsts, low, high, lasts], axis=2)
+    sides = spike_sides(values, starts, stops, low, high)  # a lone extreme's neighbours
+    per_bin = np.concatenate([np.stack([firsts, low, high, lasts], axis=2), sides], axis=2)
     per_bin.sort(axis=2)
     kept = per_bin.reshape(len(values), -1)
     pieces = piece_extremes(values, starts, stops)  # bins a gap breaks, piece by piece

@@ -21,10 +21,10 @@ TENTH = 100_000_000
 
 def check_grid_m4(times, values, columns, bin_ns, window: GridWindow) -> None:
     """Brute force, bin by bin on the grid: each series keeps its bins' first and last
-    samples and their min and max (NaN ignored), at most four per bin, sorted; in a bin that
-    1 to ``MAX_GAPS`` runs of NaN break into pieces (of at most ``PIECES_UP_TO`` samples),
-    every piece's too; the axis is
-    ``columns`` bins on the grid and holds every sample strictly inside."""
+    samples and their min and max (NaN ignored), sorted; in a bin that 1 to ``MAX_GAPS``
+    runs of NaN break into pieces (of at most ``PIECES_UP_TO`` samples), every piece's too;
+    the samples beside a lone extreme (a spike); nothing else. The axis is ``columns`` bins
+    on the grid and holds every sample strictly inside."""
     start, stop = window.domain
     assert start % bin_ns == 0 and stop - start == columns * bin_ns
     assert start < times[0] and times[-1] < stop
@@ -39,7 +39,9 @@ def check_grid_m4(times, values, columns, bin_ns, window: GridWindow) -> None:
             pieces = pieces_of(series, everything)
             gaps = sum(np.isnan(series[p[0]]) for p in pieces)
             broken = 1 <= gaps <= MAX_GAPS and len(everything) <= PIECES_UP_TO
-            assert 1 <= len(ours) <= (4 * len(pieces) if broken else 4)
+            sides = spike_sides_of(series, everything)
+            assert set(sides) <= set(ours)
+            assert 1 <= len(ours) <= (4 * len(pieces) if broken else 4) + len(sides)
             for piece in pieces if broken else [everything]:
                 mine = ours[np.isin(ours, piece)]
                 assert mine[0] == piece[0] and mine[-1] == piece[-1]
@@ -47,6 +49,21 @@ def check_grid_m4(times, values, columns, bin_ns, window: GridWindow) -> None:
                 if len(finite):
                     assert np.nanmin(series[mine]) == finite.min()
                     assert np.nanmax(series[mine]) == finite.max()
+
+
+def spike_sides_of(series, everything) -> list:
+    """The samples beside the bin's maximum (minimum), in the bin, where no other finite
+    sample is as close to it as the middle of the bin's range is."""
+    finite = everything[~np.isnan(series[everything])]
+    if len(finite) < 2 or series[finite].min() == series[finite].max():
+        return []
+    middle = (series[finite].min() + series[finite].max()) / 2
+    sides = []
+    for extreme, beyond in ((finite[series[finite].argmax()], np.greater_equal),
+                            (finite[series[finite].argmin()], np.less_equal)):  # fmt: skip
+        if np.count_nonzero(beyond(series[finite], middle)) == 1:
+            sides += [i for i in (extreme - 1, extreme + 1) if everything[0] <= i <= everything[-1]]
+    return sides
 
 
 def pieces_of(series, everything) -> list:

@@ -36,7 +36,7 @@ import numpy.typing as npt
 import polars as pl
 
 from feed.chart.grid_m4 import GridM4, fitted_bin_width
-from feed.chart.nearest import NEAREST, nearest_samples, no_samples
+from feed.chart.nearest import NEAREST, TARGETS, nearest_samples, no_samples
 from feed.chart.occlusion import MARGIN_PARTS, thinned
 
 BLOCKS = 32
@@ -157,7 +157,9 @@ class ChartLayout:
         arrow = {"tail": _ipc(tail), "body": body_bytes, "head": _ipc(head), AXES: self._axes[1]}
         if self.crosshair:
             places = (view[0] / 1e6, view[1] / 1e6) if view else axes[:2]
-            arrow[NEAREST] = _ipc(nearest_samples(times, values, *places, shown=shown))
+            targets = min(TARGETS, self.columns // 2)  # a place per two pixel columns
+            found = nearest_samples(times, values, *places, targets=targets, shown=shown)
+            arrow[NEAREST] = _ipc(found)
         self._seen = seen
         self._sent = ChartDatasets(arrow, tail.height + body_points + head.height)
         return self._sent

@@ -23,8 +23,8 @@ import numpy.typing as npt
 import polars as pl
 
 TARGETS = 400
-"""Places across the time axis the pointer snaps to, at most: one per two pixel columns at
-800."""
+"""Places across the time axis the pointer snaps to, at most (a chart asks for one per two
+pixel columns, up to this many)."""
 NEAREST = "nearest"
 """The dataset: ``a``, ``b`` (the place's ends, epoch ms), ``t`` (the nearest sample's time,
 epoch ms: the time axis' field, so the rule and dots stand on it as it is) and ``v0``,

@@ -250,3 +250,12 @@ def test_values_go_as_32_bit_floats_only_where_that_moves_none_visibly():
     drawn = points(sent)
     expected = np.concatenate([offset[0], offset[1]])  # series A's rows, then B's
     assert np.array_equal(drawn["value"].to_numpy(), expected)  # every value as it was
+
+
+@pytest.mark.parametrize(("columns", "places"), [(704, 352), (100, 50), (8_000, 400)])
+def test_the_crosshair_has_a_place_per_two_pixel_columns_up_to_its_most(columns, places):
+    sent = decoded(ChartLayout(columns, ("A", "B")).datasets(*window(40_000), 0))
+    axes, found = sent[AXES].row(0, named=True), sent[NEAREST]
+    width = (axes["x1"] - axes["x0"]) / places  # places past the data are left out
+    assert found["b"][0] - found["a"][0] == pytest.approx(width)
+    assert places * 0.9 < found.height <= places

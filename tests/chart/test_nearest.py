@@ -82,7 +82,7 @@ def test_layout_places_the_crosshair_across_the_axis_or_the_zoomed_range():
     axes, places = sent[AXES].row(0, named=True), sent[NEAREST]
     assert places["a"][0] >= axes["x0"] and places["b"][-1] <= axes["x1"] + 1e-6
     view = (int(times[1_000]), int(times[1_100]))
-    zoomed = ChartLayout(200, ("A", "B")).datasets(times, values, 0, view)
+    zoomed = ChartLayout(400, ("A", "B")).datasets(times, values, 0, view)
     places = tests.sent.decoded(zoomed.arrow)[NEAREST]
     assert places.height == 101  # the samples in view (and one either side), not TARGETS
     assert places["a"][0] == view[0] / 1e6 and abs(places["b"][-1] - view[1] / 1e6) < 1e-3

@@ -114,7 +114,7 @@ CONFIGS = (
         "alternative: per-run gc.collect + gc.freeze() once",
         GC_ON,
     ),
-    # The first load fills 1M points per series; M4 sends at most 4 x 800 px x 2 per tick.
+    # The first load fills 1M points per series; M4 sends at most 4 x 704 px x 2 per tick.
     Config(
         "feed-1M",
         PROJECT / "app.py",

@@ -13,6 +13,7 @@ from benchmarks import charts
 from benchmarks.bench_e2e import FAST, FAST_INTERVAL, FLOOR, GRID_INTERVAL
 from benchmarks.paths import PATHS
 from benchmarks.stats import ratio
+from feed.ui.view import DEFAULT_WIDTH_PX
 
 JSON_NAME = "latest.json"
 REPORT_NAME = "REPORT.md"
@@ -314,7 +315,7 @@ def _e2e(part: dict[str, Any], chart_files: dict[str, Path]) -> str:
         "an *alternative* GC handling for feed, per-run GC kept but `gc.freeze()` once after "
         "the first run; **feed-1M**: feed with `FEED_WINDOW=1000000`, a 1M-point window per "
         "series (2 series) filled by the first page load, M4-downsampled to at most "
-        "4 x 800 points per series per tick (measured at 0.5 s and 0.1 s only); "
+        f"4 x {DEFAULT_WIDTH_PX} points per series per tick (measured at 0.5 s and 0.1 s only); "
         "**feed-wW-sS**: the page-cost grid (below), measured at 0.5 s only.",
     ]
     header = ["configuration", "server CPU ms/tick", "kB/tick", "ticks/s (requested)",

@@ -29,7 +29,7 @@ import streamlit as st
 from benchmarks import baseline
 from feed import Feed, SyntheticSource, compile_line_chart
 from feed.chart.layers import AXES, PARTS
-from feed.chart.spec import TIME_LABELS
+from feed.chart.spec import BASE, TIME_LABELS
 from feed.sources.base import NS_PER_SECOND
 from feed.ui.view import CHART_KEY, DEFAULT_WIDTH_PX, draw_tick
 
@@ -140,7 +140,7 @@ def altair_line_chart(frames: dict[str, pl.DataFrame], names: tuple[str, ...]) -
             "t:T",
             title=None,
             axis=alt.Axis(labelExpr=TIME_LABELS),
-            scale=alt.Scale(domain=[axes["x0"], axes["x1"]]),
+            scale=alt.Scale(type="utc", domain=[axes["x0"], axes["x1"]]),
         ),
         "y": alt.Y(
             "value:Q", title=None, scale=alt.Scale(domain=[axes["y0"], axes["y1"]], zero=False)
@@ -158,4 +158,5 @@ def altair_line_chart(frames: dict[str, pl.DataFrame], names: tuple[str, ...]) -
         .encode(**encoding)
         for part in PARTS
     ]
-    return alt.layer(*lines).properties(height=400)
+    base = alt.param(name=BASE, value=axes[BASE])  # the times are ms after it
+    return alt.layer(*lines).add_params(base).properties(height=400)

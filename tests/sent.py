@@ -11,15 +11,35 @@ import polars as pl
 from feed.chart.layers import AXES, PARTS
 from feed.chart.nearest import NEAREST
 
+TIMES = ("t", "a", "b", "x0", "x1")
+"""The datasets' columns holding times, in ms after the ``axes`` row's ``base``."""
+
 
 def decoded(arrow: Mapping[str, bytes]) -> dict[str, pl.DataFrame]:
-    """Datasets by name, decoded from their Arrow IPC bytes."""
+    """Datasets by name, decoded from their Arrow IPC bytes, as the page reads them."""
     return {name: pl.read_ipc_stream(io.BytesIO(data)) for name, data in arrow.items()}
 
 
+def epoch_ms(frames: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """``frames`` with every time as epoch ms (64-bit floats): what the page's labels show."""
+    base = frames[AXES]["base"][0]
+    return {
+        name: frame.with_columns(
+            (pl.col(c).cast(pl.Float64) + base) for c in TIMES if c in frame.columns
+        )
+        for name, frame in frames.items()
+    }
+
+
+def decoded_epoch(arrow: Mapping[str, bytes]) -> dict[str, pl.DataFrame]:
+    """``decoded``, every time as epoch ms."""
+    return epoch_ms(decoded(arrow))
+
+
 def datasets(chart_proto) -> dict[str, pl.DataFrame]:
-    """The chart's datasets by name, decoded from the Arrow bytes on the wire."""
-    return decoded({d.name: d.data.data for d in chart_proto.datasets})
+    """The chart's datasets by name, decoded from the Arrow bytes on the wire, every time as
+    epoch ms."""
+    return decoded_epoch({d.name: d.data.data for d in chart_proto.datasets})
 
 
 def drawn(parts: Mapping[str, pl.DataFrame]) -> pl.DataFrame:

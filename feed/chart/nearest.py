@@ -26,8 +26,9 @@ TARGETS = 400
 """Places across the time axis the pointer snaps to, at most (a chart asks for one per two
 pixel columns, up to this many)."""
 NEAREST = "nearest"
-"""The dataset: ``a``, ``b`` (the place's ends, epoch ms), ``t`` (the nearest sample's time,
-epoch ms: the time axis' field, so the rule and dots stand on it as it is) and ``v0``,
+"""The dataset: ``a``, ``b`` (the place's ends), ``t`` (the nearest sample's time: the time
+axis' field, so the rule and dots stand on it as it is), all three in ms after the chart's
+time base (``feed.chart.layers.time_base``), and ``v0``,
 ``v1``, ... (each shown series' value there, by its number in the feed's order, rounded to
 ``DIGITS`` significant digits, NaN in a gap; a hidden series' column is left out)."""
 DIGITS = 6
@@ -42,32 +43,33 @@ def value_field(series: int) -> str:
 def nearest_samples(
     times: npt.NDArray[np.int64],
     values: npt.NDArray[np.float64],
-    low_ms: float,
-    high_ms: float,
+    low_ns: int,
+    high_ns: int,
     targets: int = TARGETS,
     shown: Sequence[int] | None = None,
+    base_ns: int = 0,
 ) -> pl.DataFrame:
-    """For places evenly across ``[low_ms, high_ms]`` (the time axis, epoch ms), as many as
-    the samples in that range but at most ``targets``, the sample of ``times`` (sorted ns, at
-    least one) and ``values`` ``(series, len(times))`` nearest to each, with the values of the
-    series numbered in ``shown`` (default: all). Places farther than half a place from the
-    first or last sample have none and are left out: the crosshair shows only where lines are
-    drawn."""
-    # Integer keys: a float key would have NumPy convert all of ``times`` (1 ms at 1M).
-    first = np.searchsorted(times, int(low_ms * 1e6))
-    stop = np.searchsorted(times, int(high_ms * 1e6), "right")
+    """For places evenly across ``[low_ns, high_ns]`` (the time axis), as many as the samples
+    in that range but at most ``targets``, the sample of ``times`` (sorted ns, at least one)
+    and ``values`` ``(series, len(times))`` nearest to each, with the values of the series
+    numbered in ``shown`` (default: all); times in ms after ``base_ns``. Places farther than
+    half a place from the first or last sample have none and are left out: the crosshair
+    shows only where lines are drawn."""
+    first = np.searchsorted(times, low_ns)
+    stop = np.searchsorted(times, high_ns, "right")
     count = int(min(targets, max(stop - first, 1)))
-    half = (high_ms - low_ms) / (2 * count)
-    places = low_ms + half * (2 * np.arange(count) + 1)
-    places = places[(places >= times[0] / 1e6 - half) & (places <= times[-1] / 1e6 + half)]
-    wanted = np.rint(places * 1e6).astype(np.int64)
+    half = (high_ns - low_ns) / (2 * count)
+    places = low_ns + half * (2 * np.arange(count) + 1)  # float ns: within 0.25 us at 2050
+    places = places[(places >= times[0] - half) & (places <= times[-1] + half)]
+    wanted = np.rint(places).astype(np.int64)
     after = np.searchsorted(times, wanted).clip(0, len(times) - 1)
     before = (after - 1).clip(0, None)
     rows = np.where(wanted - times[before] < times[after] - wanted, before, after)
     series = list(range(len(values)) if shown is None else shown)
     fields = [value_field(i) for i in series]
     picked = values[np.ix_(series, rows)]  # only the rows: ``values[series]`` copies them all
-    columns = np.vstack([places - half, places + half, times[rows] / 1e6, picked])
+    ends = (places - base_ns - half) / 1e6, (places - base_ns + half) / 1e6
+    columns = np.vstack([*ends, (times[rows] - base_ns) / 1e6, picked])
     frame = pl.from_numpy(columns, schema=["a", "b", "t", *fields], orient="col")
     return frame.with_columns(pl.col(fields).round_sig_figs(DIGITS))
 

@@ -16,10 +16,15 @@ import altair as alt
 from feed.chart.layers import AXES, PARTS
 from feed.chart.nearest import NEAREST, value_field
 
+BASE = "base"
+"""The signal holding the times' base (epoch ms, from the ``axes`` dataset): the points'
+times, and the time axis' scale, are ms after it."""
 # Clock time for windows up to two days, as the tutorial shows; date and time beyond that.
+# The tick is ms after the base, on a UTC scale; the label is that instant's local time.
 TIME_LABELS = (
-    "span(domain('x')) > 2 * 86400000"
-    " ? timeFormat(datum.value, '%b %d %H:%M') : timeFormat(datum.value, '%H:%M:%S')"
+    f"span(domain('x')) > 2 * 86400000"
+    f" ? timeFormat(time(datum.value) + {BASE}, '%b %d %H:%M')"
+    f" : timeFormat(time(datum.value) + {BASE}, '%H:%M:%S')"
 )
 
 ZOOM = "zoom"
@@ -28,18 +33,20 @@ LEGEND = "legend"
 """The series the legend shows (empty: all)."""
 HOVER = "hover"
 """The place the pointer rests on: a point selection of one of the ``nearest`` dataset's rows."""
-AXIS_SIGNALS = ("x0", "x1", "y0", "y1")
-"""The chart's signals holding the axes' ends, read from the ``axes`` dataset."""
+AXIS_SIGNALS = ("x0", "x1", "y0", "y1", BASE)
+"""The chart's signals holding the axes' ends and the times' base, read from the ``axes``
+dataset."""
 
 
 def _time(field: str) -> alt.X:
-    """The time axis, encoding ``field`` (epoch ms) in the viewer's local time; its ends come
-    from the signals read from the ``axes`` dataset."""
+    """The time axis, encoding ``field`` (ms after the base) on a UTC scale, so that its
+    ticks fall on whole units of UTC time (the base is a UTC midnight), labelled in the
+    viewer's local time; its ends come from the signals read from the ``axes`` dataset."""
     return alt.X(
         f"{field}:T",
         title=None,
         axis=alt.Axis(labelExpr=TIME_LABELS),
-        scale=alt.Scale(domain=[alt.ExprRef("x0"), alt.ExprRef("x1")]),
+        scale=alt.Scale(type="utc", domain=[alt.ExprRef("x0"), alt.ExprRef("x1")]),
     )
 
 
@@ -54,7 +61,7 @@ def _tooltip(names: tuple[str, ...]) -> str:
     its title and each series' value as the server rounded it (the tooltip writes a number
     as it is). The server leaves out the values of a series the legend hides, and an absent
     value is no row of the tooltip."""
-    rows = ["title: timeFormat(datum.t, '%H:%M:%S.%L')"]
+    rows = [f"title: timeFormat(datum.t + {BASE}, '%H:%M:%S.%L')"]
     rows += [f"{json.dumps(name)}: datum.{value_field(i)}" for i, name in enumerate(names)]
     return "{" + ", ".join(rows) + "}"
 
@@ -104,10 +111,11 @@ def compile_line_chart(
     Each points dataset is a layer of its own, so a tick that changes only the tail and the
     head leaves the body's points as they are in the page. The scales' domains come from
     the ``axes`` dataset through signals, not from the points, for the same reason; the
-    colours' domain is ``names``. NaN breaks a line, so gaps show as gaps. Times are epoch
-    milliseconds (UTC instants), drawn in the viewer's local time, and not parsed (parsing
-    leaks in the page). The renderer and ARIA settings are fixed here because Streamlit's
-    frontend would otherwise flip them at 2,000 and 5,000 rows, re-creating the view.
+    colours' domain is ``names``. NaN breaks a line, so gaps show as gaps. Times are
+    milliseconds after the ``axes`` dataset's ``base`` instant, labelled in the viewer's local
+    time, and not parsed (parsing leaks in the page). The renderer and ARIA settings are
+    fixed here because Streamlit's frontend would otherwise flip them at 2,000 and 5,000
+    rows, re-creating the view.
 
     ``interactive=False`` leaves out zoom, legend clicks and hover, and with them the page's
     work for them each tick: for a wall display nobody points at.

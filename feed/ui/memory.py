@@ -21,12 +21,12 @@ ring holds in a fixed buffer.
   whenever its bytes change, so the table grew by one entry per row sent, for as long as the
   page stays open: 111,400 entries, 2.9 MB, after 9 minutes at 100 points per series and 2
   samples a second, and in proportion for more rows (M4 sends up to ``4 x width`` per
-  series). ``feed.chart.spec.compile_line_chart`` turns that parsing off: times arrive as epoch
-  milliseconds, which Vega's time scale reads as they are. The same holds for every pipe
-  derived from a dataset: Vega puts the copying ``Relay`` first in the pipe whenever any
-  transform modifies rows before one makes new rows, even after a filter. The crosshair's
-  ``calculate`` after its hover filter grew the page 3.7 MB per 10 minutes at 0.1 s (all
-  the places, every tick); its dataset now carries the field under the axis' name.
+  series). ``feed.chart.spec.compile_line_chart`` turns that parsing off: times arrive as
+  milliseconds (after a base instant), which Vega's time scale reads as they are. The same
+  holds for every pipe derived from a dataset: Vega puts the copying ``Relay`` first in the
+  pipe whenever any transform modifies rows before one makes new rows, even after a filter.
+  The crosshair's ``calculate`` after its hover filter grew the page 3.7 MB per 10 minutes at
+  0.1 s (all the places, every tick); its dataset now carries the field under the axis' name.
 - **The page, Streamlit.** Streamlit's frontend calls ``performance.mark`` on each change of
   its script-run state and ``performance.measure`` when a run ends, and never clears them;
   Chromium keeps user timing entries until the page clears them. Measured: 1.7 marks and 0.8

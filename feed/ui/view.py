@@ -20,6 +20,9 @@ from feed.window.stream import ChartData, Feed, Update
 
 CHART_KEY = "feed_chart"
 """The chart's widget key: its zoom lives in ``st.session_state[key]``, per session."""
+BASE_SUFFIX = ".base"
+"""``st.session_state[key + BASE_SUFFIX]``: the times' base (ns) of the data last sent to the
+chart keyed ``key``, which the zoom it reports is relative to."""
 DEFAULT_WIDTH_PX = 704
 """Pixel columns the chart is downsampled for: the width of Streamlit's centered layout
 (46 rem less 1 rem of padding each side), which no chart in it exceeds at any screen size,
@@ -74,8 +77,11 @@ def draw_tick(
     update = feed.refresh(now)
     interactive = any(param.get("name") == ZOOM for param in spec.get("params", ()))
     state = st.session_state.get(key) if interactive else None
-    zoom, shown = zoomed_range(state), legend_shown(state, feed.names)
+    base_key = f"{key}{BASE_SUFFIX}"  # the times' base of the data this chart last got
+    zoom = zoomed_range(state, st.session_state.get(base_key, 0))
+    shown = legend_shown(state, feed.names)
     sent = feed.chart_data(width_px, window, zoom, crosshair=interactive, shown=shown)
+    st.session_state[base_key] = sent.base_ns
     chart = {**spec, "datasets": sent.datasets}
     if interactive:
         st.vega_lite_chart(
@@ -86,13 +92,14 @@ def draw_tick(
     return Tick(update, sent, time.perf_counter() - started, zoom)
 
 
-def zoomed_range(state: Mapping[str, Any] | None) -> tuple[int, int] | None:
+def zoomed_range(state: Mapping[str, Any] | None, base_ns: int = 0) -> tuple[int, int] | None:
     """The time range (ns since the epoch) the chart's zoom holds, from its widget state
-    (``{"selection": {"zoom": {"t": [start, end]}}}``, epoch ms or ISO text), or None when
-    it follows the newest data."""
+    (``{"selection": {"zoom": {"t": [start, end]}}}``, ms after ``base_ns`` or ISO text of
+    that much after 1970, as the page's scale holds them), or None when it follows the
+    newest data."""
     try:
         ends = state["selection"][ZOOM]["t"]  # type: ignore[index]
-        start, end = (_epoch_ns(end) for end in ends)
+        start, end = (base_ns + _epoch_ns(end) for end in ends)
     except (KeyError, TypeError, ValueError):
         return None
     return (start, end) if start < end else None

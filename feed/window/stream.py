@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from feed.chart.layers import ChartDatasets, ChartLayout
+from feed.chart.layers import ChartDatasets, ChartLayout, time_base
 from feed.sources.base import Source
 from feed.window.frame import newest, window_frame
 from feed.window.poller import Poller
@@ -43,6 +43,7 @@ class ChartData:
     points: int
     window: int
     series: int
+    base_ns: int = 0  # the instant the datasets' times are ms after
 
     @property
     def size(self) -> int:
@@ -146,15 +147,17 @@ class Feed:
         range and one either side (a zoomed chart's lines reach its edges); without the
         crosshair's ``nearest`` dataset when ``crosshair`` is False (a chart without
         interaction draws none), and with the values of the series numbered in ``shown`` only
-        (default: all; the legend hides the others); not locked, like ``frame``."""
+        (default: all; the legend hides the others); not locked, like ``frame``. A zoomed
+        chart's times share the live window's base, as the page's zoom does."""
         times, values = newest(self.ring, self.names, last)
         first_seq = self.ring.written - len(times)
+        base = time_base(int(times[-1])) if len(times) else None
         if span is not None:
             start = max(int(np.searchsorted(times, span[0], side="left")) - 1, 0)
             stop = min(int(np.searchsorted(times, span[1], side="right")) + 1, len(times))
             times, values, first_seq = times[start:stop], values[:, start:stop], first_seq + start
         layout = self._layout(columns, last, span, crosshair)
-        return layout.datasets(times, values, first_seq, span, shown)
+        return layout.datasets(times, values, first_seq, span, shown, base)
 
     def chart_data(
         self,
@@ -169,7 +172,7 @@ class Feed:
         with self._window_lock:
             sent = self.chart_datasets(columns, last, span, crosshair, shown)
             window = len(self.ring) if last is None else min(last, len(self.ring))
-        return ChartData(sent.arrow, sent.points, window, len(self.names))
+        return ChartData(sent.arrow, sent.points, window, len(self.names), sent.base_ns)
 
     def export(self, file_format: str, last: int | None = None) -> bytes:
         """The newest ``last`` samples, every one of them, as a CSV or Parquet file.

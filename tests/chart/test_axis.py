@@ -5,6 +5,7 @@ columns, and the oldest and newest samples are inside the axis."""
 from __future__ import annotations
 
 import re
+import time
 
 import numpy as np
 import polars as pl
@@ -14,7 +15,7 @@ import vl_convert
 from feed.chart.layers import AXES, ChartLayout
 from feed.chart.spec import compile_line_chart
 from feed.window.ring import RingBuffer
-from tests.sent import decoded
+from tests.sent import decoded, decoded_epoch
 
 COLUMNS = 200
 EPOCH = 1_800_000_000 * 10**9
@@ -50,7 +51,8 @@ def test_the_line_sits_on_the_axes_dataset_inside_the_axis(rows, vl_version):
     ring = ring_of(rows)
     sent = ChartLayout(COLUMNS, ("A", "B")).datasets(ring.times, ring.values, 0)
     (axes,) = decoded(sent.arrow)[AXES].rows(named=True)
-    x = lambda t: (t / 1e6 - axes["x0"]) / (axes["x1"] - axes["x0"]) * COLUMNS  # noqa: E731
+    at = lambda t: (t - sent.base_ns) / 1e6  # noqa: E731  (the chart's times: ms after the base)
+    x = lambda t: (at(t) - axes["x0"]) / (axes["x1"] - axes["x0"]) * COLUMNS  # noqa: E731
     xs = rendered_xs(sent, vl_version)
     assert min(xs) == pytest.approx(x(ring.times[0]), abs=0.01)
     assert max(xs) == pytest.approx(x(ring.times[-1]), abs=0.01)
@@ -61,7 +63,46 @@ def test_a_downsampled_axis_is_the_grids_bins_one_per_pixel_column():
     ring = ring_of(20_000)
     layout = ChartLayout(COLUMNS, ("A", "B"))
     sent = layout.datasets(ring.times, ring.values, 0)
-    (axes,) = decoded(sent.arrow)[AXES].rows(named=True)
+    (axes,) = decoded_epoch(sent.arrow)[AXES].rows(named=True)
     bin_ms = layout._grid.bin_ns / 1e6
     assert (axes["x1"] - axes["x0"]) / bin_ms == pytest.approx(COLUMNS)
     assert axes["x0"] / bin_ms == pytest.approx(round(axes["x0"] / bin_ms))  # on the grid
+
+
+def axis_labels(node) -> list[str]:
+    """The text of every label of the chart's axes, in a Vega scenegraph."""
+    found = []
+    if node.get("role") == "axis-label":
+        found = [item["text"] for item in node["items"]]
+    for child in node.get("items", []):
+        found += axis_labels(child)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("step_s", "pattern", "label"),
+    [
+        (0.1, r"\d\d:\d\d:\d\d", "%H:%M:%S"),  # 50 s: the clock
+        (60, r"\w\w\w \d\d \d\d:\d\d", "%b %d %H:%M"),  # 3.5 days: the date too
+    ],
+)
+def test_the_time_axis_labels_the_base_plus_the_offset_in_local_time(step_s, pattern, label):
+    """The points' times are ms after the base; the labels are the instants themselves, on
+    whole seconds of the clock (the machine's local time: UTC here and in CI)."""
+    rows = 500 if step_s < 1 else 5_000
+    times = EPOCH + (np.arange(rows) * step_s * 1e9).astype(np.int64)
+    values = np.random.default_rng(0).standard_normal((2, rows))
+    sent = ChartLayout(COLUMNS, ("A", "B")).datasets(times, values, 0)
+    assert sent.base_ns < times[0] - 86_400 * 10**9  # a UTC midnight days before
+    spec = compile_line_chart(("A", "B"))
+    spec["width"] = COLUMNS
+    frames = decoded(sent.arrow)
+    spec["datasets"] = {
+        name: frame.with_columns(pl.col(pl.Enum).cast(pl.String)).to_dicts()
+        for name, frame in frames.items()
+    }
+    labels = axis_labels(vl_convert.vegalite_to_scenegraph(spec)["scenegraph"])
+    shown = [text for text in labels if re.fullmatch(pattern, text)]
+    seconds = range(EPOCH // 10**9, int(times[-1] // 10**9) + 1)
+    clock = {time.strftime(label, time.gmtime(s)) for s in seconds}
+    assert len(shown) >= 3 and set(shown) <= clock  # 08:00:10, ... or Jan 15 12:00, ...

@@ -163,13 +163,17 @@ def rows_of(data: bytes) -> Rows:
 
 
 def full_resolution(
-    times: npt.NDArray[np.int64], values: npt.NDArray[np.float64], names: tuple[str, ...]
+    times: npt.NDArray[np.int64],
+    values: npt.NDArray[np.float64],
+    names: tuple[str, ...],
+    base_ns: int,
 ) -> Rows:
-    """Every sample of the window, long, NaN kept: it breaks the line, as it does in the
-    page (``test_the_reference_breaks_its_line_at_nan``)."""
+    """Every sample of the window, long, its exact times (ms after ``base_ns``, as the chart
+    reads them), NaN kept: it breaks the line, as it does in the page
+    (``test_the_reference_breaks_its_line_at_nan``)."""
     return pl.DataFrame(
         {
-            "t": np.tile(times / 1e6, len(names)),
+            "t": np.tile((times - base_ns) / 1e6, len(names)),
             "series": np.repeat(names, len(times)),
             "value": values.ravel(),
         }
@@ -228,7 +232,7 @@ def render_case(case: Case) -> Renders:
     rows = {name: rows_of(data) for name, data in sent.arrow.items()}
     empty = empty_datasets(rows[AXES])
     origin = tuple(vl_convert.vegalite_to_scenegraph(spec_with(names, empty))["origin"])
-    full = {**empty, "body": full_resolution(times, values, names)}
+    full = {**empty, "body": full_resolution(times, values, names, sent.base_ns)}
     return Renders(
         names,
         rows,
@@ -380,11 +384,13 @@ def test_a_zoomed_range_draws_the_full_resolution_chart_of_it(kind: str, zoom: s
     span = (int(times[first]), int(times[first + width]))
     sent = feed.chart_data(COLUMNS, span=span)
     rows = {name: rows_of(data) for name, data in sent.datasets.items()}
-    rows[AXES] = [{**rows[AXES][0], "x0": span[0] / 1e6, "x1": span[1] / 1e6}]
+    x0, x1 = ((end - sent.base_ns) / 1e6 for end in span)
+    rows[AXES] = [{**rows[AXES][0], "x0": x0, "x1": x1}]
     empty = empty_datasets(rows[AXES])
     origin = tuple(vl_convert.vegalite_to_scenegraph(spec_with(names, empty))["origin"])
     inside = slice(max(first - 1, 0), first + width + 2)  # the range and a sample either side
-    full = {**empty, "body": full_resolution(times[inside], values[:, inside], names)}
+    body = full_resolution(times[inside], values[:, inside], names, sent.base_ns)
+    full = {**empty, "body": body}
     share, differing, drawn = measure(
         render(names, rows, origin), render(names, full, origin), render(names, empty, origin)
     )

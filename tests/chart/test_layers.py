@@ -44,7 +44,9 @@ def unthinned(layout: ChartLayout) -> ChartLayout:
 
 
 def decoded(sent) -> dict[str, pl.DataFrame]:
-    return tests.sent.decoded(sent.arrow)
+    """The datasets, every time as epoch ms (``test_times_travel_as_whole_ms_after_the_base``
+    reads them as sent)."""
+    return tests.sent.decoded_epoch(sent.arrow)
 
 
 def points(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -67,7 +69,7 @@ def test_layout_sends_the_three_parts_and_the_axes_in_the_charts_order():
     parts = decoded(sent)
     assert parts["body"].columns == ["t", "series", "value", "block"]
     assert parts["body"]["series"].dtype == pl.Enum(["A", "B"])
-    assert parts[AXES].columns == ["x0", "x1", "y0", "y1", "note"]
+    assert parts[AXES].columns == ["x0", "x1", "y0", "y1", "base", "note"]
     assert parts[AXES]["note"].to_list() == [""]  # drawn whole
 
 

@@ -27,6 +27,7 @@ def test_chart_draws_each_part_as_a_layer_over_the_axes_signals():
         x, y, color = (layer["encoding"][c] for c in ("x", "y", "color"))
         assert (x["field"], x["type"]) == ("t", "temporal")
         assert x["scale"]["domain"] == [{"expr": "x0"}, {"expr": "x1"}]
+        assert x["scale"]["type"] == "utc"  # ms after the base, a UTC midnight
         assert y["scale"]["domain"] == [{"expr": "y0"}, {"expr": "y1"}]
         assert color["scale"]["domain"] == ["A", "B"]  # not from the data either
     assert {p["name"]: p.get("expr") for p in spec["params"]}["x0"] == (
@@ -67,7 +68,7 @@ def test_chart_hover_picks_a_row_of_the_nearest_dataset_not_a_point_drawn():
     for layer in crosshair[:-1]:
         assert layer["transform"][0] == {"filter": {"param": "hover", "empty": False}}
     tooltip = bands["mark"]["tooltip"]["expr"]
-    assert tooltip.startswith("{title: timeFormat(datum.t, '%H:%M:%S.%L')")  # local time
+    assert tooltip.startswith("{title: timeFormat(datum.t + base, '%H:%M:%S.%L')")  # local
     assert '"A": datum.v0' in tooltip  # the value as the server wrote it: nothing to format
     assert '"say \\"hi\\"": datum.v1' in tooltip  # a name quoted
     assert "format(" not in tooltip and "vlSelectionTest" not in tooltip  # per place, per tick
@@ -75,7 +76,7 @@ def test_chart_hover_picks_a_row_of_the_nearest_dataset_not_a_point_drawn():
 
 def test_a_chart_without_interaction_has_no_selection_and_no_crosshair():
     spec = compile_line_chart(("A", "B"), interactive=False)
-    assert [p["name"] for p in spec["params"]] == ["x0", "x1", "y0", "y1"]  # the axes only
+    assert [p["name"] for p in spec["params"]] == ["x0", "x1", "y0", "y1", "base"]  # axes only
     assert [layer["data"]["name"] for layer in spec["layer"]] == [*PARTS, AXES]
     for layer in spec["layer"][:3]:
         assert "strokeOpacity" not in layer["encoding"]  # no legend selection to read

@@ -9,7 +9,7 @@ import pytest
 from feed import Feed, SyntheticSource
 from feed.chart.layers import AXES
 from feed.ui.view import zoomed_range
-from tests.sent import decoded, drawn
+from tests.sent import decoded_epoch, drawn
 
 NOW = 1_800_000_000 * 10**9
 MS = 10**6
@@ -35,9 +35,20 @@ def test_zoomed_range_reads_the_charts_selection(state, expected):
     assert zoomed_range(state) == expected
 
 
+def test_zoomed_range_adds_the_times_base_the_chart_had():
+    """The page's scale holds ms after the base of the data it was sent, as numbers or as
+    ISO text of that much after 1970."""
+    base = NOW // 86_400_000_000_000 * 86_400_000_000_000
+    numbers = {"selection": {"zoom": {"t": [1_000, 2_000]}}}
+    assert zoomed_range(numbers, base) == (base + 1_000 * MS, base + 2_000 * MS)
+    text = {"selection": {"zoom": {"t": ["1970-01-02T00:00:00Z", "1970-01-02T00:00:01Z"]}}}
+    day = 86_400_000 * MS
+    assert zoomed_range(text, base) == (base + day, base + day + 1_000 * MS)
+
+
 def sent_points(feed: Feed, span) -> pl.DataFrame:
     sent = feed.chart_data(800, span=span)
-    frames = decoded(sent.datasets)
+    frames = decoded_epoch(sent.datasets)
     points = drawn(frames).sort("series", "t")
     return points.with_columns(note=pl.lit(frames[AXES]["note"][0]))
 

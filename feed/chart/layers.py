@@ -52,7 +52,7 @@ AXES = "axes"
 """The dataset holding the axes' ends: one row, ``x0``, ``x1`` (ms after ``base``), ``y0``,
 ``y1``, ``base`` (epoch ms) and ``note`` (how the points are downsampled)."""
 BASE_PERIOD_NS = 8 * 86_400 * 10**9
-"""The times' base is the newest sample's time rounded down to this (a UTC midnight): it moves,
+"""The times' base is the newest sample's time rounded down to this (a midnight): it moves,
 and every point is sent again, once in eight days, and a window up to 16 days long still
 fits 32-bit offsets in ms."""
 INT32_MS = 2**31 - 1
@@ -367,10 +367,12 @@ def _axes(x0: float, x1: float, y0: float, y1: float, base: float, note: str) ->
     return _ipc(pl.DataFrame(row))
 
 
-def time_base(newest_ns: int) -> int:
+def time_base(newest_ns: int, zone_ns: int = 0) -> int:
     """The instant (ns) a window whose newest sample is at ``newest_ns`` sends its times
-    after: that time rounded down to ``BASE_PERIOD_NS``."""
-    return newest_ns // BASE_PERIOD_NS * BASE_PERIOD_NS
+    after: that time rounded down to ``BASE_PERIOD_NS`` on the clock of a viewer ``zone_ns``
+    ahead of UTC (a midnight there), so that the time axis' ticks, whole units after the
+    base, fall on whole hours and days of the viewer's clock."""
+    return (newest_ns + zone_ns) // BASE_PERIOD_NS * BASE_PERIOD_NS - zone_ns
 
 
 def offsets_ms(times: npt.NDArray[np.int64], base_ns: int, column_ns: int) -> pl.Series:

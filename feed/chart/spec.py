@@ -40,8 +40,8 @@ dataset."""
 
 def _time(field: str) -> alt.X:
     """The time axis, encoding ``field`` (ms after the base) on a UTC scale, so that its
-    ticks fall on whole units of UTC time (the base is a UTC midnight), labelled in the
-    viewer's local time; its ends come from the signals read from the ``axes`` dataset."""
+    ticks fall on whole units after the base, a midnight of the viewer's clock, labelled in
+    the viewer's local time; its ends come from the signals read from the ``axes`` dataset."""
     return alt.X(
         f"{field}:T",
         title=None,

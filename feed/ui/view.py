@@ -80,7 +80,8 @@ def draw_tick(
     base_key = f"{key}{BASE_SUFFIX}"  # the times' base of the data this chart last got
     zoom = zoomed_range(state, st.session_state.get(base_key, 0))
     shown = legend_shown(state, feed.names)
-    sent = feed.chart_data(width_px, window, zoom, crosshair=interactive, shown=shown)
+    zone = viewer_zone_ns()
+    sent = feed.chart_data(width_px, window, zoom, interactive, shown, zone)
     st.session_state[base_key] = sent.base_ns
     chart = {**spec, "datasets": sent.datasets}
     if interactive:
@@ -103,6 +104,13 @@ def zoomed_range(state: Mapping[str, Any] | None, base_ns: int = 0) -> tuple[int
     except (KeyError, TypeError, ValueError):
         return None
     return (start, end) if start < end else None
+
+
+def viewer_zone_ns() -> int:
+    """How far (ns) the viewer's clock is ahead of UTC, from the offset their browser reports
+    (``st.context.timezone_offset``: minutes behind UTC); 0 when it reports none."""
+    minutes = st.context.timezone_offset
+    return -int(minutes) * 60 * 10**9 if isinstance(minutes, int | float) else 0
 
 
 def legend_shown(state: Mapping[str, Any] | None, names: tuple[str, ...]) -> tuple[int, ...] | None:

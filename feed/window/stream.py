@@ -141,22 +141,24 @@ class Feed:
         span: tuple[int, int] | None = None,
         crosshair: bool = True,
         shown: tuple[int, ...] | None = None,
+        zone_ns: int = 0,
     ) -> ChartDatasets:
         """What a chart ``columns`` pixels wide draws of the newest ``last`` samples (see
         ``feed.chart.layers.ChartLayout``), or, given ``span`` (start, end ns), of those in that
         range and one either side (a zoomed chart's lines reach its edges); without the
         crosshair's ``nearest`` dataset when ``crosshair`` is False (a chart without
         interaction draws none), and with the values of the series numbered in ``shown`` only
-        (default: all; the legend hides the others); not locked, like ``frame``. A zoomed
-        chart's times share the live window's base, as the page's zoom does."""
+        (default: all; the legend hides the others); not locked, like ``frame``. Times are
+        sent after a midnight of a viewer ``zone_ns`` ahead of UTC (``time_base``); a zoomed
+        chart's share the live window's base, as the page's zoom does."""
         times, values = newest(self.ring, self.names, last)
         first_seq = self.ring.written - len(times)
-        base = time_base(int(times[-1])) if len(times) else None
+        base = time_base(int(times[-1]), zone_ns) if len(times) else None
         if span is not None:
             start = max(int(np.searchsorted(times, span[0], side="left")) - 1, 0)
             stop = min(int(np.searchsorted(times, span[1], side="right")) + 1, len(times))
             times, values, first_seq = times[start:stop], values[:, start:stop], first_seq + start
-        layout = self._layout(columns, last, span, crosshair)
+        layout = self._layout(columns, last, span, crosshair, zone_ns)
         return layout.datasets(times, values, first_seq, span, shown, base)
 
     def chart_data(
@@ -166,11 +168,12 @@ class Feed:
         span: tuple[int, int] | None = None,
         crosshair: bool = True,
         shown: tuple[int, ...] | None = None,
+        zone_ns: int = 0,
     ) -> ChartData:
         """A consistent snapshot of the window (or of ``span`` in it) for the chart,
         serialised under the lock."""
         with self._window_lock:
-            sent = self.chart_datasets(columns, last, span, crosshair, shown)
+            sent = self.chart_datasets(columns, last, span, crosshair, shown, zone_ns)
             window = len(self.ring) if last is None else min(last, len(self.ring))
         return ChartData(sent.arrow, sent.points, window, len(self.names), sent.base_ns)
 
@@ -219,12 +222,13 @@ class Feed:
         last: int | None,
         span: tuple[int, int] | None = None,
         crosshair: bool = True,
+        zone_ns: int = 0,
     ) -> ChartLayout:
         """The layout remembered for charts ``columns`` px wide showing the newest ``last``
-        samples, or ``span`` of them (each viewer's settings have their own); at most
-        ``LAYOUTS_KEPT``, the least recently used dropped first. The caller holds
-        ``_window_lock``."""
-        key = (columns, last, span, crosshair)
+        samples, or ``span`` of them, for viewers ``zone_ns`` ahead of UTC (each viewer's
+        settings and time zone have their own); at most ``LAYOUTS_KEPT``, the least recently
+        used dropped first. The caller holds ``_window_lock``."""
+        key = (columns, last, span, crosshair, zone_ns)
         layout = self._layouts.pop(key, None) or ChartLayout(columns, self.names, crosshair)
         self._layouts[key] = layout  # now the most recently used
         while len(self._layouts) > LAYOUTS_KEPT:

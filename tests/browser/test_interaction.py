@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
@@ -23,6 +25,8 @@ ZOOMED = "Zoomed in on"
 INTERVAL_MS = 500
 SAMPLE_S = 0.5  # the synthetic source's sample interval
 SERIES_B = (131, 201, 255)  # the second series' colour in Streamlit's theme
+ZONE = "Asia/Kolkata"
+IST_MS = (5 * 60 + 30) * 60_000  # its clock's lead on UTC
 
 # Pixels of the plot area (the canvas' top 70%, above the axis and legend) near a colour.
 PIXELS_NEAR = """([selector, rgb]) => {
@@ -47,7 +51,8 @@ def server() -> Iterator[Server]:
 
 @pytest.fixture
 def page(browser: Browser, server: Server) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # A viewer in India, 5:30 ahead of UTC: the server's clock and the page's differ.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id=ZONE)
     page = context.new_page()
     page.frames_received = []  # every websocket frame, for the data the page got
     page.on(
@@ -167,9 +172,16 @@ def test_hover_shows_the_time_and_every_value_and_survives_ticks(page: Page):
     tooltip = page.locator(TOOLTIP)
     expect(tooltip).to_be_visible(timeout=5_000)
     title, rows = tooltip_rows(page)
-    assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d{3}", title), title  # the local time
+    assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d{3}", title), title
     assert list(rows) == ["A", "B"]
-    nearest = last_chart_datasets(page)[NEAREST]
+    datasets = last_chart_datasets(page)
+    nearest, base_ms = datasets[NEAREST], datasets[AXES]["base"][0]
+    assert (base_ms + IST_MS) % 86_400_000 == 0  # the times' base: a midnight in India
+    local = {
+        datetime.fromtimestamp(t / 1e3, ZoneInfo(ZONE)).strftime("%H:%M:%S.%f")[:-3]
+        for t in nearest["t"]
+    }
+    assert title in local, (title, sorted(local)[:3])  # a sample's time, in India
     for field, name in (("v0", "A"), ("v1", "B")):  # values the server looked up
         assert float(rows[name]) in set(nearest[field]), rows  # as sent: six digits
         assert len(rows[name].lstrip("-").replace(".", "").strip("0")) <= 6, rows

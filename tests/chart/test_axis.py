@@ -4,20 +4,29 @@ columns, and the oldest and newest samples are inside the axis."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
 import vl_convert
 
-from feed.chart.layers import AXES, ChartLayout
+from feed.chart.layers import AXES, ChartLayout, time_base
 from feed.chart.spec import compile_line_chart
 from feed.window.ring import RingBuffer
 from tests.sent import decoded, decoded_epoch
 
 COLUMNS = 200
+IST = (5 * 60 + 30) * 60 * 10**9
+"""India's clock, ahead of UTC (ns)."""
+DATE = r"\w\w\w \d\d \d\d:\d\d"
+"""A time axis label of a window over two days long."""
 EPOCH = 1_800_000_000 * 10**9
 
 
@@ -83,7 +92,7 @@ def axis_labels(node) -> list[str]:
     ("step_s", "pattern", "label"),
     [
         (0.1, r"\d\d:\d\d:\d\d", "%H:%M:%S"),  # 50 s: the clock
-        (60, r"\w\w\w \d\d \d\d:\d\d", "%b %d %H:%M"),  # 3.5 days: the date too
+        (60, DATE, "%b %d %H:%M"),  # 3.5 days: the date too
     ],
 )
 def test_the_time_axis_labels_the_base_plus_the_offset_in_local_time(step_s, pattern, label):
@@ -106,3 +115,46 @@ def test_the_time_axis_labels_the_base_plus_the_offset_in_local_time(step_s, pat
     seconds = range(EPOCH // 10**9, int(times[-1] // 10**9) + 1)
     clock = {time.strftime(label, time.gmtime(s)) for s in seconds}
     assert len(shown) >= 3 and set(shown) <= clock  # 08:00:10, ... or Jan 15 12:00, ...
+
+
+RENDER_LABELS = """
+import json, sys, vl_convert
+from tests.chart.test_axis import axis_labels
+spec = json.load(sys.stdin)
+print(json.dumps(axis_labels(vl_convert.vegalite_to_scenegraph(spec)["scenegraph"])))
+"""
+
+
+def labels_in_zone(spec: dict, zone: str) -> list[str]:
+    """The axis labels of ``spec`` rendered by a renderer whose local time is ``zone``."""
+    done = subprocess.run(
+        [sys.executable, "-c", RENDER_LABELS],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "TZ": zone},
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize(("zone_ns", "midnights"), [(IST, True), (0, False)])
+def test_ticks_fall_on_the_viewers_midnights_when_the_base_is_theirs(zone_ns, midnights):
+    """A viewer 5:30 ahead of UTC: with the base at their midnight, the day ticks of a window
+    days long are their midnights; with the base at UTC's, 05:30 (the negative check)."""
+    rows = 5_000
+    times = EPOCH + np.arange(rows, dtype=np.int64) * 60 * 10**9  # 3.5 days, a minute apart
+    values = np.random.default_rng(0).standard_normal((2, rows))
+    base = time_base(int(times[-1]), zone_ns)
+    sent = ChartLayout(COLUMNS, ("A", "B")).datasets(times, values, 0, base_ns=base)
+    spec = compile_line_chart(("A", "B"))
+    spec["width"] = COLUMNS
+    spec["datasets"] = {
+        name: frame.with_columns(pl.col(pl.Enum).cast(pl.String)).to_dicts()
+        for name, frame in decoded(sent.arrow).items()
+    }
+    dates = [text for text in labels_in_zone(spec, "Asia/Kolkata") if re.fullmatch(DATE, text)]
+    assert len(dates) >= 3
+    assert all(text.endswith(" 00:00") for text in dates) == midnights
+    assert all(text.endswith(" 05:30") for text in dates) != midnights

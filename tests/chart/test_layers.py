@@ -13,6 +13,7 @@ import tests.sent
 from feed.chart.grid_m4 import GridM4
 from feed.chart.layers import (
     AXES,
+    BASE_PERIOD_NS,
     BLOCKS,
     F32_PARTS,
     LINE_ROWS,
@@ -21,6 +22,7 @@ from feed.chart.layers import (
     duration,
     line_blocks,
     nice_step,
+    time_base,
 )
 from feed.chart.nearest import NEAREST
 
@@ -261,3 +263,34 @@ def test_the_crosshair_has_a_place_per_two_pixel_columns_up_to_its_most(columns,
     width = (axes["x1"] - axes["x0"]) / places  # places past the data are left out
     assert found["b"][0] - found["a"][0] == pytest.approx(width)
     assert places * 0.9 < found.height <= places
+
+
+def test_times_travel_as_whole_ms_after_the_base():
+    times, values = window(20_000)
+    sent = ChartLayout(100, ("A", "B")).datasets(times, values, 0)
+    parts = tests.sent.decoded(sent.arrow)
+    assert parts["body"]["t"].dtype == pl.Int32  # 4 bytes a point
+    assert parts[AXES]["base"][0] == sent.base_ns / 1e6 == time_base(int(times[-1])) / 1e6
+    assert sent.base_ns % BASE_PERIOD_NS == 0 and 0 <= times[-1] - sent.base_ns < BASE_PERIOD_NS
+    epoch = tests.sent.epoch_ms(parts)["body"]["t"].to_numpy()
+    assert np.isin(epoch, times / 1e6).all()  # samples 0.1 s apart: whole ms already
+
+
+def test_sub_millisecond_times_travel_as_floats():
+    """Pixel columns under 20 ms wide: whole ms would move a point by a fortieth of a pixel
+    or more, so the times go as 64-bit floats (ms after the base), exact."""
+    times = EPOCH + np.arange(300, dtype=np.int64) * 37_000  # 37 us apart
+    values = np.random.default_rng(0).standard_normal((1, 300))
+    parts = tests.sent.decoded(ChartLayout(100, ("A",)).datasets(times, values, 0).arrow)
+    assert parts["body"]["t"].dtype == pl.Float64
+    offsets = points(parts)["t"].to_numpy()  # every point, once, in time order
+    assert np.array_equal(offsets, (times - time_base(int(times[-1]))) / 1e6)  # to the ns
+
+
+@pytest.mark.parametrize("zone_h", [0, 1, 5.5, -8])
+def test_the_times_base_is_a_midnight_of_the_viewers_clock(zone_h):
+    zone = int(zone_h * 3600) * 10**9
+    newest = EPOCH + 12_345 * 10**9
+    base = time_base(newest, zone)
+    assert (base + zone) % (86_400 * 10**9) == 0  # midnight on their clock
+    assert 0 <= newest - base < BASE_PERIOD_NS

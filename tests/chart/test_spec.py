@@ -27,7 +27,7 @@ def test_chart_draws_each_part_as_a_layer_over_the_axes_signals():
         x, y, color = (layer["encoding"][c] for c in ("x", "y", "color"))
         assert (x["field"], x["type"]) == ("t", "temporal")
         assert x["scale"]["domain"] == [{"expr": "x0"}, {"expr": "x1"}]
-        assert x["scale"]["type"] == "utc"  # ms after the base, a UTC midnight
+        assert x["scale"]["type"] == "utc"  # ms after the base, a midnight
         assert y["scale"]["domain"] == [{"expr": "y0"}, {"expr": "y1"}]
         assert color["scale"]["domain"] == ["A", "B"]  # not from the data either
     assert {p["name"]: p.get("expr") for p in spec["params"]}["x0"] == (

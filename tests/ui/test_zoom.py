@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+import streamlit as st
 
 from feed import Feed, SyntheticSource
 from feed.chart.layers import AXES
-from feed.ui.view import zoomed_range
+from feed.ui.view import viewer_zone_ns, zoomed_range
 from tests.sent import decoded_epoch, drawn
 
 NOW = 1_800_000_000 * 10**9
@@ -75,3 +76,26 @@ def test_a_wide_zoom_is_downsampled_again_for_its_range():
     assert zoomed["note"][0] != whole["note"][0]  # narrower columns: more detail
     inside = zoomed.filter(pl.col("t").is_between(times[10_000] / 1e6, times[60_000] / 1e6))
     assert inside["t"].min() >= times[10_000] / 1e6
+
+
+@pytest.mark.parametrize(("offset", "zone"), [(-330, 330 * 60 * 10**9), (480, -8 * 3600 * 10**9)])
+def test_the_viewers_zone_is_read_from_the_offset_their_browser_reports(monkeypatch, offset, zone):
+    """``st.context.timezone_offset`` is minutes behind UTC (JavaScript's sign): India
+    reports -330, California 480."""
+    monkeypatch.setattr(type(st.context), "timezone_offset", property(lambda _: offset))
+    assert viewer_zone_ns() == zone
+
+
+def test_no_reported_offset_is_utc():
+    assert viewer_zone_ns() == 0  # no browser: st.context reports None
+
+
+def test_each_zone_gets_its_own_base_and_layout():
+    feed = Feed(SyntheticSource(seed=0, backfill=5_000), capacity=10_000)
+    feed.update(NOW)
+    india = 330 * 60 * 10**9
+    utc, there = feed.chart_data(800), feed.chart_data(800, zone_ns=india)
+    day = 86_400 * 10**9
+    assert utc.base_ns % day == 0 and (there.base_ns + india) % day == 0
+    assert utc.base_ns != there.base_ns
+    assert feed.chart_data(800).datasets == utc.datasets  # each kept apart, not re-cut

@@ -28,8 +28,8 @@ import streamlit as st
 
 from benchmarks import baseline
 from feed import Feed, SyntheticSource, compile_line_chart
-from feed.chart.layers import AXES, PARTS
-from feed.chart.spec import BASE, TIME_LABELS
+from feed.chart.layers import AXES, PARTS, VALUE_GRID
+from feed.chart.spec import BASE, TIME_LABELS, Y_LABELS, Y_TICKS
 from feed.sources.base import NS_PER_SECOND
 from feed.ui.view import CHART_KEY, DEFAULT_WIDTH_PX, draw_tick
 
@@ -143,7 +143,10 @@ def altair_line_chart(frames: dict[str, pl.DataFrame], names: tuple[str, ...]) -
             scale=alt.Scale(type="utc", domain=[axes["x0"], axes["x1"]]),
         ),
         "y": alt.Y(
-            "value:Q", title=None, scale=alt.Scale(domain=[axes["y0"], axes["y1"]], zero=False)
+            "value:Q",
+            title=None,
+            axis=alt.Axis(values=alt.ExprRef(Y_TICKS), labelExpr=Y_LABELS),
+            scale=alt.Scale(domain=[0, VALUE_GRID], zero=False, nice=False),
         ),
         "color": alt.Color(
             "series:N",
@@ -158,5 +161,8 @@ def altair_line_chart(frames: dict[str, pl.DataFrame], names: tuple[str, ...]) -
         .encode(**encoding)
         for part in PARTS
     ]
-    base = alt.param(name=BASE, value=axes[BASE])  # the times are ms after it
-    return alt.layer(*lines).add_params(base).properties(height=400)
+    # The times are ms after the base, the values steps of the value axis' grid: the labels
+    # read these.
+    read = ("y0", "y1", "ystep", "ydigits", BASE)
+    known = [alt.param(name=name, value=axes[name]) for name in read]
+    return alt.layer(*lines).add_params(*known).properties(height=400)

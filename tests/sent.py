@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from feed.chart.layers import AXES, PARTS
+from feed.chart.layers import AXES, PARTS, VALUE_GRID
 from feed.chart.nearest import NEAREST
 
 TIMES = ("t", "a", "b", "x0", "x1")
@@ -20,26 +20,30 @@ def decoded(arrow: Mapping[str, bytes]) -> dict[str, pl.DataFrame]:
     return {name: pl.read_ipc_stream(io.BytesIO(data)) for name, data in arrow.items()}
 
 
-def epoch_ms(frames: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """``frames`` with every time as epoch ms (64-bit floats): what the page's labels show."""
-    base = frames[AXES]["base"][0]
-    return {
-        name: frame.with_columns(
-            (pl.col(c).cast(pl.Float64) + base) for c in TIMES if c in frame.columns
-        )
-        for name, frame in frames.items()
-    }
+def as_shown(frames: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """``frames`` as the chart shows them: every time as epoch ms, and the points' values as
+    values (64-bit floats; NaN in a gap), not steps of the value axis' grid."""
+    axes = frames[AXES].row(0, named=True)
+    per_step = (axes["y1"] - axes["y0"]) / VALUE_GRID
+    shown = {}
+    for name, frame in frames.items():
+        times = [pl.col(c).cast(pl.Float64) + axes["base"] for c in TIMES if c in frame.columns]
+        if name in PARTS:
+            value = pl.col("value").cast(pl.Float64) * per_step + axes["y0"]
+            times.append(value.fill_null(float("nan")))
+        shown[name] = frame.with_columns(times)
+    return shown
 
 
-def decoded_epoch(arrow: Mapping[str, bytes]) -> dict[str, pl.DataFrame]:
-    """``decoded``, every time as epoch ms."""
-    return epoch_ms(decoded(arrow))
+def decoded_shown(arrow: Mapping[str, bytes]) -> dict[str, pl.DataFrame]:
+    """``decoded``, as the chart shows them (``as_shown``)."""
+    return as_shown(decoded(arrow))
 
 
 def datasets(chart_proto) -> dict[str, pl.DataFrame]:
-    """The chart's datasets by name, decoded from the Arrow bytes on the wire, every time as
-    epoch ms."""
-    return decoded_epoch({d.name: d.data.data for d in chart_proto.datasets})
+    """The chart's datasets by name, decoded from the Arrow bytes on the wire, as the chart
+    shows them (``as_shown``)."""
+    return decoded_shown({d.name: d.data.data for d in chart_proto.datasets})
 
 
 def drawn(parts: Mapping[str, pl.DataFrame]) -> pl.DataFrame:

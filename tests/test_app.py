@@ -75,7 +75,8 @@ def test_app_window_and_series_settings_keep_the_buffered_data(at):
     assert frame.columns == ["t", "A", "B", "C"]
     kept = frame.join(before, on="t", suffix="_before")
     assert kept.height == before.height
-    assert kept["A"].equals(kept["A_before"], check_names=False)
+    # The same samples, each on its chart's value grid: within a step of either.
+    assert (kept["A"] - kept["A_before"]).abs().max() < 1e-3
     assert not at.exception
 
 

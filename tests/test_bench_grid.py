@@ -15,7 +15,7 @@ from benchmarks import bench_e2e, report, targets
 from benchmarks.bench_e2e import FAST, FLOOR, GRID
 from benchmarks.paths import altair_line_chart
 from feed import Feed, SyntheticSource
-from feed.chart.layers import AXES, PARTS
+from feed.chart.layers import AXES, PARTS, VALUE_GRID
 from tests.sent import decoded
 
 # -- configurations and plans
@@ -346,7 +346,7 @@ def test_altair_path_chart_is_layered_over_feeds_datasets():
     axes = frames[AXES].row(0, named=True)
     for layer in spec["layer"]:
         assert layer["encoding"]["x"]["scale"]["domain"] == [axes["x0"], axes["x1"]]
-        assert layer["encoding"]["y"]["scale"]["domain"] == [axes["y0"], axes["y1"]]
+        assert layer["encoding"]["y"]["scale"]["domain"] == [0, VALUE_GRID]  # the grid's steps
         assert layer["encoding"]["color"]["scale"]["domain"] == ["A", "B"]
     inline = sum(len(values) for values in spec["datasets"].values())
     assert inline == sum(frames[part].height for part in PARTS)  # every point, inline

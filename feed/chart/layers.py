@@ -14,7 +14,8 @@ points are cut in time:
 - ``tail`` and ``head``: the points in the oldest and the newest block, and per series the
   point that joins them to the rest: small, and new every tick;
 - ``axes``: one row, the time axis' ends and the value axis' ends rounded out to a nice step,
-  the times' ``base``, and a note saying how the points are downsampled;
+  that step and the digits its labels show, the times' ``base``, and a note saying how the
+  points are downsampled;
 - ``nearest``: what the crosshair shows (``feed.chart.nearest``).
 
 Points are long (``t``, ``series``, ``value``, and ``block``): one row per point a series
@@ -22,7 +23,11 @@ draws, none for the others, so nothing is folded or dropped in the page. ``t`` i
 the ``base`` instant (``time_base``), as 32-bit integers wherever whole milliseconds place
 every point within a fortieth of a pixel: 4 bytes a point instead of 8, most of a dense
 window's bytes. The page draws them on a UTC time scale as they are, and adds ``base`` only to
-the few numbers it writes (the axis' labels, the tooltip's title). The page
+the few numbers it writes (the axis' labels, the tooltip's title). ``value`` is likewise a
+place on the value axis: a 16-bit step of ``VALUE_GRID`` from its low end ``y0`` to its high
+end ``y1`` (a 160th of a pixel on a plot 400 px tall; null in a gap), drawn on a scale of
+the grid as it is; the axis' ticks and labels are written from ``y0``, ``y1`` and the step.
+2 bytes a point instead of 4. The page
 draws a series as one line per block, so that a pointer move redraws only the short lines
 under the crosshair; a block's line reaches the next block's first point. Where blocks hold
 few points, a line spans several (``line_blocks``): each line costs the page a dataflow.
@@ -50,7 +55,11 @@ PARTS = ("tail", "body", "head")
 """The datasets holding points, oldest first."""
 AXES = "axes"
 """The dataset holding the axes' ends: one row, ``x0``, ``x1`` (ms after ``base``), ``y0``,
-``y1``, ``base`` (epoch ms) and ``note`` (how the points are downsampled)."""
+``y1``, ``ystep`` (between the value axis' ticks), ``ydigits`` (the decimals its labels
+show), ``base`` (epoch ms) and ``note`` (how the points are downsampled)."""
+VALUE_GRID = 65_535
+"""The value axis in steps: ``value`` is sent as ``round((v - y0) / (y1 - y0) * VALUE_GRID)``,
+a 16-bit integer; values beyond the axis (infinities) are sent at its ends."""
 BASE_PERIOD_NS = 8 * 86_400 * 10**9
 """The times' base is the newest sample's time rounded down to this (a midnight): it moves,
 and every point is sent again, once in eight days, and a window up to 16 days long still
@@ -59,11 +68,6 @@ INT32_MS = 2**31 - 1
 WHOLE_MS_COLUMN_NS = 20 * 10**6
 """Times go as whole milliseconds where a pixel column is at least this wide (rounding then
 moves a point by at most 1/40 px), else as 64-bit floats."""
-F32_ROUNDING = 2.0**-24
-"""The most rounding to a 32-bit float moves a value, relative to its size."""
-F32_PARTS = 40_000
-"""Values go as 32-bit floats when that moves none by more than this share of their range:
-a tenth of a pixel on a value axis 4,000 px tall."""
 LINE_ROWS = 64
 """Rows a block should hold for a series to be drawn as one line per block (fewer: one line
 spans several blocks, ``line_blocks``)."""
@@ -110,7 +114,7 @@ class ChartLayout:
         self._raw_bin_ns = 0
         self._body_key: tuple[int, ...] | None = None
         self._body: tuple[bytes, int] = (b"", 0)
-        self._y = (0.0, 0.0)
+        self._y = (math.nan, math.nan, math.nan)  # the value axis' ends and step (none yet)
         self._axes: tuple[tuple, bytes] = ((), b"")  # the axes' figures, and their bytes
         self._seen: tuple = ()  # the window last drawn: first sample, size, end; series shown
         self._sent: ChartDatasets | None = None
@@ -156,7 +160,7 @@ class ChartLayout:
             ).tolist()
         size = len(points.times)
         line_ns = block_ns * line_blocks(size / (last_block - first_block + 1))
-        low, high = self._value_axis(points.values)
+        low, high, step = self._value_axis(points.values)
         key = (mode, bin_ns, first_block, last_block, line_ns, shown, low, high, base)
         self._base, self._bin_ns = base, bin_ns
         if key != self._body_key:
@@ -169,7 +173,8 @@ class ChartLayout:
         head = self._frame(points, line_ns, body_end, size, before=joins or None)
         note = f"M4, 1 column = {duration(bin_ns)}" if mode else ""
         start = end - self.columns * bin_ns
-        axes = ((start - base) / 1e6, (end - base) / 1e6, low, high, base / 1e6, note)
+        x0, x1 = (start - base) / 1e6, (end - base) / 1e6
+        axes = (x0, x1, low, high, step, _decimals(step), base / 1e6, note)
         if axes != self._axes[0]:
             self._axes = (axes, _axes(*axes))
         body_bytes, body_points = self._body
@@ -194,7 +199,7 @@ class ChartLayout:
         if shown is not None:
             visible[:] = False
             visible[list(shown)] = True
-        y0, y1 = self._y
+        y0, y1, _ = self._y
         part = slice(start, stop)
         kept = held.copy()
         kept[:, part] = thinned(
@@ -206,13 +211,15 @@ class ChartLayout:
         )
         return _Points(points.times, points.values, kept)
 
-    def _value_axis(self, values: npt.NDArray[np.float64]) -> tuple[float, float]:
-        """The value axis' ends: the last ones while they hold the data and the data fills
-        at least half of them (so the axis does not twitch), else the data's nice range."""
+    def _value_axis(self, values: npt.NDArray[np.float64]) -> tuple[float, float, float]:
+        """The value axis' ends and the step between its ticks: the last ones while they hold
+        the data and the data fills at least half of them (so the axis does not twitch), else
+        the data's nice range."""
         low, high = _finite_range(values)
         if math.isnan(low):
-            return 0.0, 1.0
-        y0, y1 = self._y
+            self._y = (0.0, 1.0, 0.2)
+            return self._y
+        y0, y1, _ = self._y
         if not (y0 <= low and high <= y1 and high - low >= (y1 - y0) / 2):
             self._y = nice_range(low, high)
         return self._y
@@ -268,7 +275,7 @@ class ChartLayout:
             [
                 offsets_ms(points.times[rows], self._base, self._bin_ns),
                 self._series.gather(codes.astype(np.uint32)),
-                _values(points.values[codes, rows]),
+                grid_values(points.values[codes, rows], *self._y[:2]),
                 pl.Series("block", blocks),
             ]
         )
@@ -278,10 +285,10 @@ class ChartLayout:
         now = time.time_ns()
         base = time_base(now)
         columns = [pl.Series("t", [], pl.Float64), self._series.clear()]
-        columns += [pl.Series("value", [], pl.Float64), pl.Series("block", [], pl.UInt8)]
+        columns += [pl.Series("value", [], pl.UInt16), pl.Series("block", [], pl.UInt8)]
         empty = _ipc(pl.DataFrame(columns))
         x1 = (now - base) / 1e6
-        axes = _axes(x1 - 60e3, x1, 0.0, 1.0, base / 1e6, "")
+        axes = _axes(x1 - 60e3, x1, 0.0, 1.0, 0.2, 1, base / 1e6, "")
         arrow = {**dict.fromkeys(PARTS, empty), AXES: axes}
         if self.crosshair:
             arrow[NEAREST] = _ipc(no_samples(len(self._series.dtype.categories)))
@@ -310,14 +317,15 @@ def _finite_range(values: npt.NDArray[np.float64]) -> tuple[float, float]:
     return low, high
 
 
-def _values(values: npt.NDArray[np.float64]) -> pl.Series:
-    """The ``value`` column: as 32-bit floats where rounding to them moves no value more than
-    ``1 / F32_PARTS`` of the values' own range (which the value axis always spans), else
-    as they are. Half the bytes of a value, for the usual series: noise, measurements."""
-    low, high = _finite_range(values)
-    if max(abs(low), abs(high)) * F32_ROUNDING <= (high - low) / F32_PARTS:  # False for NaN
-        return pl.Series("value", values.astype(np.float32))
-    return pl.Series("value", values)
+def grid_values(values: npt.NDArray[np.float64], y0: float, y1: float) -> pl.Series:
+    """The ``value`` column: each value's place on the value axis ``[y0, y1]`` in steps of
+    ``(y1 - y0) / VALUE_GRID``, as 16-bit integers, null for NaN (a gap), infinities at the
+    axis' ends."""
+    with np.errstate(invalid="ignore"):
+        steps = np.rint((values - y0) * (VALUE_GRID / (y1 - y0)))
+    gaps = np.isnan(steps)
+    grid = pl.Series("value", np.clip(np.nan_to_num(steps), 0, VALUE_GRID).astype(np.uint16))
+    return grid.scatter(np.flatnonzero(gaps), None) if gaps.any() else grid
 
 
 def _joins(rows: list[int] | None) -> list[tuple[int, int]]:
@@ -345,12 +353,13 @@ def _last_rows(points: _Points, start: int, stop: int) -> list[int]:
     return np.where(held.any(axis=1), stop - 1 - held.argmax(axis=1), -1).tolist()
 
 
-def nice_range(low: float, high: float) -> tuple[float, float]:
-    """``[low, high]`` rounded out to a step of 1, 2 or 5 x 10^k that cuts it in 5 to 10."""
+def nice_range(low: float, high: float) -> tuple[float, float, float]:
+    """``[low, high]`` rounded out to a step of 1, 2 or 5 x 10^k that cuts it in 5 to 10, and
+    that step."""
     span = high - low or abs(low) or 1.0
     step = nice_step(span / 10)
     y0, y1 = math.floor(low / step) * step, math.ceil(high / step) * step
-    return (y0, y1) if y1 > y0 else (y0, y0 + step)
+    return (y0, y1, step) if y1 > y0 else (y0, y0 + step, step)
 
 
 def nice_step(at_least: float) -> float:
@@ -359,12 +368,19 @@ def nice_step(at_least: float) -> float:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= at_least * (1 - 1e-12))
 
 
-def _axes(x0: float, x1: float, y0: float, y1: float, base: float, note: str) -> bytes:
+def _axes(
+    x0: float, x1: float, y0: float, y1: float, step: float, digits: int, base: float, note: str
+) -> bytes:
     """The axes' dataset: one row, the time axis' ends (ms after ``base``), the value axis'
-    ends, ``base`` (epoch ms), and the note saying how the chart is downsampled ("" when it
-    is not)."""
-    row = {"x0": [x0], "x1": [x1], "y0": [y0], "y1": [y1], "base": [base], "note": [note]}
-    return _ipc(pl.DataFrame(row))
+    ends, its ticks' step and their labels' decimals, ``base`` (epoch ms), and the note
+    saying how the chart is downsampled ("" when it is not)."""
+    row = {"x0": x0, "x1": x1, "y0": y0, "y1": y1, "ystep": step, "ydigits": digits}
+    return _ipc(pl.DataFrame([{**row, "base": base, "note": note}]))
+
+
+def _decimals(step: float) -> int:
+    """The decimals a label of a tick every ``step`` (1, 2 or 5 x 10^k) shows: -k, or 0."""
+    return max(0, -math.floor(math.log10(step) + 1e-9))
 
 
 def time_base(newest_ns: int, zone_ns: int = 0) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 import altair as alt
 
-from feed.chart.layers import AXES, PARTS
+from feed.chart.layers import AXES, PARTS, VALUE_GRID
 from feed.chart.nearest import NEAREST, value_field
 
 BASE = "base"
@@ -33,9 +33,18 @@ LEGEND = "legend"
 """The series the legend shows (empty: all)."""
 HOVER = "hover"
 """The place the pointer rests on: a point selection of one of the ``nearest`` dataset's rows."""
-AXIS_SIGNALS = ("x0", "x1", "y0", "y1", BASE)
-"""The chart's signals holding the axes' ends and the times' base, read from the ``axes``
-dataset."""
+AXIS_SIGNALS = ("x0", "x1", "y0", "y1", "ystep", "ydigits", BASE)
+"""The chart's signals holding the axes' ends, the value axis' step and decimals, and the
+times' base, read from the ``axes`` dataset."""
+# The value axis: the points are steps of a grid from y0 to y1; a tick every ystep, labelled
+# with the value (a whole number of steps from 0, so 0 is 0), as d3 writes a linear axis'.
+Y_TICKS = f"sequence(0, {VALUE_GRID} * (1 + 1e-9), {VALUE_GRID} * ystep / (y1 - y0))"
+Y_LABELS = (
+    f"format((round(y0 / ystep) + round(datum.value * (y1 - y0) / ({VALUE_GRID} * ystep)))"
+    " * ystep, ',.' + ydigits + 'f')"
+)
+TO_GRID = f"(datum.value - y0) * {VALUE_GRID} / (y1 - y0)"
+"""An expression: a value's place on the value axis' grid."""
 
 
 def _time(field: str) -> alt.X:
@@ -47,6 +56,17 @@ def _time(field: str) -> alt.X:
         title=None,
         axis=alt.Axis(labelExpr=TIME_LABELS),
         scale=alt.Scale(type="utc", domain=[alt.ExprRef("x0"), alt.ExprRef("x1")]),
+    )
+
+
+def _value(field: str) -> alt.Y:
+    """The value axis, encoding ``field`` (steps of the grid from ``y0`` to ``y1``) on a scale
+    of the grid, whose domain never changes; its ticks and labels are the values'."""
+    return alt.Y(
+        f"{field}:Q",
+        title=None,
+        axis=alt.Axis(values=alt.ExprRef(Y_TICKS), labelExpr=Y_LABELS),
+        scale=alt.Scale(domain=[0, VALUE_GRID], zero=False, nice=False),
     )
 
 
@@ -92,11 +112,12 @@ def _hover_layers(
         at.transform_fold(fields, as_=["field", "value"])
         .transform_calculate(series=f"{json.dumps(list(names))}[toNumber(slice(datum.field, 1))]")
         .transform_filter(f"isFinite(datum.value) && {_shown('datum.series')}")
+        .transform_calculate(place=TO_GRID)  # the points' grid, from the value sent
     )
     return [
         at.mark_rule(color="#808495", strokeWidth=1).encode(x=x),
         values.mark_point(filled=True, size=30)
-        .encode(x=x, y=encoding["y"], color=encoding["color"])
+        .encode(x=x, y=_value("place"), color=encoding["color"])
         .add_params(*params),
         bands,
     ]
@@ -120,10 +141,9 @@ def compile_line_chart(
     ``interactive=False`` leaves out zoom, legend clicks and hover, and with them the page's
     work for them each tick: for a wall display nobody points at.
     """
-    y0, y1 = alt.ExprRef("y0"), alt.ExprRef("y1")
     encoding = {
         "x": _time("t"),
-        "y": alt.Y("value:Q", title=None, scale=alt.Scale(domain=[y0, y1], zero=False)),
+        "y": _value("value"),
         "color": alt.Color(
             "series:N",
             title=None,

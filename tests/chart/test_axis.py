@@ -20,7 +20,7 @@ import vl_convert
 from feed.chart.layers import AXES, ChartLayout, time_base
 from feed.chart.spec import compile_line_chart
 from feed.window.ring import RingBuffer
-from tests.sent import decoded, decoded_epoch
+from tests.sent import decoded, decoded_shown
 
 COLUMNS = 200
 IST = (5 * 60 + 30) * 60 * 10**9
@@ -72,7 +72,7 @@ def test_a_downsampled_axis_is_the_grids_bins_one_per_pixel_column():
     ring = ring_of(20_000)
     layout = ChartLayout(COLUMNS, ("A", "B"))
     sent = layout.datasets(ring.times, ring.values, 0)
-    (axes,) = decoded_epoch(sent.arrow)[AXES].rows(named=True)
+    (axes,) = decoded_shown(sent.arrow)[AXES].rows(named=True)
     bin_ms = layout._grid.bin_ns / 1e6
     assert (axes["x1"] - axes["x0"]) / bin_ms == pytest.approx(COLUMNS)
     assert axes["x0"] / bin_ms == pytest.approx(round(axes["x0"] / bin_ms))  # on the grid
@@ -158,3 +158,24 @@ def test_ticks_fall_on_the_viewers_midnights_when_the_base_is_theirs(zone_ns, mi
     assert len(dates) >= 3
     assert all(text.endswith(" 00:00") for text in dates) == midnights
     assert all(text.endswith(" 05:30") for text in dates) != midnights
+
+
+@pytest.mark.parametrize(("scale", "level"), [(1.0, 0.0), (1.0, 1_000.0), (1e-4, -0.002)])
+def test_the_value_axis_labels_the_values_at_nice_steps(scale, level):
+    """The points are steps of a grid; the value axis' ticks and labels are the values', from
+    ``y0`` to ``y1`` every ``ystep``, with d3's fixed decimals, separators and minus sign."""
+    ring = ring_of(500)
+    values = ring.values * scale + level
+    sent = ChartLayout(COLUMNS, ("A", "B")).datasets(ring.times, values, 0)
+    (axes,) = decoded(sent.arrow)[AXES].rows(named=True)
+    spec = compile_line_chart(("A", "B"))
+    spec["width"] = COLUMNS
+    spec["datasets"] = {
+        name: frame.with_columns(pl.col(pl.Enum).cast(pl.String)).to_dicts()
+        for name, frame in decoded(sent.arrow).items()
+    }
+    labels = axis_labels(vl_convert.vegalite_to_scenegraph(spec)["scenegraph"])
+    step, first = axes["ystep"], round(axes["y0"] / axes["ystep"])
+    ticks = [(first + k) * step for k in range(round((axes["y1"] - axes["y0"]) / step) + 1)]
+    expected = [f"{v:,.{axes['ydigits']}f}".replace("-", "\u2212") for v in ticks]
+    assert 5 <= len(expected) <= 11 and labels[-len(expected) :] == expected

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from feed.chart.downsample import bin_extremes, union_and_owners
 from feed.chart.layers import PARTS, ChartLayout
 from feed.window.ring import RingBuffer
-from tests.sent import decoded
+from tests.sent import decoded_shown
 
 EPOCH = 1_800_000_000 * 10**9  # realistic int64 ns times, beyond float64's exact range
 HALF_SECOND = 500_000_000
@@ -97,7 +97,7 @@ def test_the_chart_keeps_nan_so_gaps_show():
     values[3_000:4_000, 0] = np.nan
     ring.extend(regular(10_000), values)
     sent = ChartLayout(100, ("A", "B")).datasets(ring.times, ring.values, 0)
-    parts = [decoded(sent.arrow)[name] for name in PARTS]
+    parts = [decoded_shown(sent.arrow)[name] for name in PARTS]
     drawn = pl.concat(parts, how="vertical_relaxed")
     assert drawn.filter(pl.col("series") == "A")["value"].is_nan().sum() >= 2
     assert drawn.filter(pl.col("series") == "B")["value"].is_nan().sum() == 0

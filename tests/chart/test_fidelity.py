@@ -37,7 +37,7 @@ import pytest
 import vl_convert
 from PIL import Image
 
-from feed.chart.layers import AXES, DOWNSAMPLE_FROM, PARTS, ChartLayout
+from feed.chart.layers import AXES, DOWNSAMPLE_FROM, PARTS, VALUE_GRID, ChartLayout
 from feed.chart.spec import compile_line_chart
 from feed.sources.base import SyntheticSource
 from feed.window.stream import Feed
@@ -167,15 +167,18 @@ def full_resolution(
     values: npt.NDArray[np.float64],
     names: tuple[str, ...],
     base_ns: int,
+    axes: dict[str, Any],
 ) -> Rows:
-    """Every sample of the window, long, its exact times (ms after ``base_ns``, as the chart
-    reads them), NaN kept: it breaks the line, as it does in the page
+    """Every sample of the window, long, exact: its times in ms after ``base_ns`` and its
+    values as places on the value axis' grid (``axes``' ``y0`` to ``y1``), as the chart reads
+    them, not rounded. NaN kept: it breaks the line, as it does in the page
     (``test_the_reference_breaks_its_line_at_nan``)."""
+    places = (values - axes["y0"]) * VALUE_GRID / (axes["y1"] - axes["y0"])
     return pl.DataFrame(
         {
             "t": np.tile((times - base_ns) / 1e6, len(names)),
             "series": np.repeat(names, len(times)),
-            "value": values.ravel(),
+            "value": places.ravel(),
         }
     ).to_dicts()
 
@@ -232,7 +235,8 @@ def render_case(case: Case) -> Renders:
     rows = {name: rows_of(data) for name, data in sent.arrow.items()}
     empty = empty_datasets(rows[AXES])
     origin = tuple(vl_convert.vegalite_to_scenegraph(spec_with(names, empty))["origin"])
-    full = {**empty, "body": full_resolution(times, values, names, sent.base_ns)}
+    body = full_resolution(times, values, names, sent.base_ns, rows[AXES][0])
+    full = {**empty, "body": body}
     return Renders(
         names,
         rows,
@@ -327,9 +331,9 @@ def test_dropping_one_columns_extreme_fails_the_bar(case: Case, extreme: str) ->
     body = r.sent["body"]
     own = [i for i, row in enumerate(body) if row["series"] == "s0"]
     dropped = (max if extreme == "max" else min)(own, key=lambda i: body[i]["value"])
-    spike = body[dropped]["value"]
-    assert abs(spike) >= 5  # a spike (the rest is flat)
     axes = r.sent[AXES][0]
+    spike = axes["y0"] + body[dropped]["value"] * (axes["y1"] - axes["y0"]) / VALUE_GRID
+    assert abs(spike) >= 5  # a spike (the rest is flat)
     spike_px = abs(spike) / (axes["y1"] - axes["y0"]) * HEIGHT
     mutated = {**r.sent, "body": body[:dropped] + body[dropped + 1 :]}
     share, differing, drawn = measure(render(r.names, mutated, r.origin), r.full, r.empty)
@@ -355,7 +359,7 @@ def test_the_reference_breaks_its_line_at_nan() -> None:
     reference draws the gaps."""
     values = [1.0, 2.0, np.nan, 4.0, 5.0]
     body = [{"t": float(t), "series": "s0", "value": v} for t, v in enumerate(values)]
-    axes = [{"x0": 0.0, "x1": 10.0, "y0": 0.0, "y1": 10.0}]
+    axes = [{"x0": 0.0, "x1": 10.0, "y0": 0.0, "y1": 10.0, "ystep": 2.0, "ydigits": 0}]
     spec = spec_with(("s0",), {**empty_datasets(axes), "body": body})
     items = line_items(vl_convert.vegalite_to_scenegraph(spec)["scenegraph"])
     assert [item["defined"] for item in items] == [True, True, False, True, True]
@@ -389,7 +393,7 @@ def test_a_zoomed_range_draws_the_full_resolution_chart_of_it(kind: str, zoom: s
     empty = empty_datasets(rows[AXES])
     origin = tuple(vl_convert.vegalite_to_scenegraph(spec_with(names, empty))["origin"])
     inside = slice(max(first - 1, 0), first + width + 2)  # the range and a sample either side
-    body = full_resolution(times[inside], values[:, inside], names, sent.base_ns)
+    body = full_resolution(times[inside], values[:, inside], names, sent.base_ns, rows[AXES][0])
     full = {**empty, "body": body}
     share, differing, drawn = measure(
         render(names, rows, origin), render(names, full, origin), render(names, empty, origin)

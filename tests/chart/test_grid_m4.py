@@ -229,7 +229,8 @@ def test_feed_remembers_one_layout_per_width_and_window_and_forgets_on_reconfigu
     for columns in range(100, 100 + 100 * (LAYOUTS_KEPT + 3), 100):
         feed.chart_data(columns, last=5_000)
     assert len(feed._layouts) == LAYOUTS_KEPT
-    assert (100, 5_000, None, True) not in feed._layouts  # (width, window, zoom, crosshair)
-    assert (100 * (LAYOUTS_KEPT + 3), 5_000, None, True) in feed._layouts
+    # (width, window, zoom, crosshair, the viewer's time zone)
+    assert (100, 5_000, None, True, 0) not in feed._layouts
+    assert (100 * (LAYOUTS_KEPT + 3), 5_000, None, True, 0) in feed._layouts
     feed.reconfigure(capacity=8_000)
     assert feed._layouts == {}

@@ -15,11 +15,12 @@ from feed.chart.layers import (
     AXES,
     BASE_PERIOD_NS,
     BLOCKS,
-    F32_PARTS,
     LINE_ROWS,
     PARTS,
+    VALUE_GRID,
     ChartLayout,
     duration,
+    grid_values,
     line_blocks,
     nice_step,
     time_base,
@@ -48,7 +49,7 @@ def unthinned(layout: ChartLayout) -> ChartLayout:
 def decoded(sent) -> dict[str, pl.DataFrame]:
     """The datasets, every time as epoch ms (``test_times_travel_as_whole_ms_after_the_base``
     reads them as sent)."""
-    return tests.sent.decoded_epoch(sent.arrow)
+    return tests.sent.decoded_shown(sent.arrow)
 
 
 def points(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -58,11 +59,12 @@ def points(parts: dict[str, pl.DataFrame]) -> pl.DataFrame:
     )
 
 
-def assert_drawn(sent: pl.Series, values: np.ndarray) -> None:
-    """``sent`` are ``values``, each moved by at most 1 / F32_PARTS of their range (rounded
-    to 32-bit floats, where that is invisible)."""
-    error = np.abs(sent.to_numpy().astype(np.float64) - values)
-    assert error.max() <= np.ptp(values) / F32_PARTS
+def assert_drawn(sent: pl.Series, values: np.ndarray, axes: pl.DataFrame) -> None:
+    """``sent`` are ``values``, each moved by at most half a step of the value axis' grid
+    (1 / 131,070 of the axis), the most rounding to it moves one."""
+    (y0,), (y1,) = axes["y0"], axes["y1"]
+    error = np.abs(sent.to_numpy() - values)
+    assert error.max() <= (y1 - y0) / VALUE_GRID / 2 * (1 + 1e-9)
 
 
 def test_layout_sends_the_three_parts_and_the_axes_in_the_charts_order():
@@ -71,7 +73,7 @@ def test_layout_sends_the_three_parts_and_the_axes_in_the_charts_order():
     parts = decoded(sent)
     assert parts["body"].columns == ["t", "series", "value", "block"]
     assert parts["body"]["series"].dtype == pl.Enum(["A", "B"])
-    assert parts[AXES].columns == ["x0", "x1", "y0", "y1", "base", "note"]
+    assert parts[AXES].columns == ["x0", "x1", "y0", "y1", "ystep", "ydigits", "base", "note"]
     assert parts[AXES]["note"].to_list() == [""]  # drawn whole
 
 
@@ -103,7 +105,7 @@ def test_a_small_window_travels_whole_each_point_once_beside_the_joins():
     for i, name in enumerate("ABC"):
         mine = drawn.filter(pl.col("series") == name)
         assert mine["t"].to_list() == (times / 1e6).tolist()
-        assert_drawn(mine["value"], values[i])
+        assert_drawn(mine["value"], values[i], parts[AXES])
     again = sum(parts[name].height for name in PARTS) - drawn.height
     # Sent twice: a point joining two parts, or two blocks; at most one per series each.
     assert 0 < again <= (2 + ChartLayout(100, ("A",)).blocks) * 3
@@ -183,14 +185,15 @@ def test_the_body_keeps_its_bytes_until_a_new_block_begins():
 def test_a_big_window_sends_each_series_m4_points():
     times, values = window(20_000, series=2)
     layout = unthinned(ChartLayout(100, ("A", "B")))
-    drawn = points(decoded(layout.datasets(times, values, 0)))
+    parts = decoded(layout.datasets(times, values, 0))
+    drawn = points(parts)
     grid = GridM4(100 - 100 // BLOCKS)
     kept = grid.update(times, values, 0)
     assert grid.bin_ns == layout._grid.bin_ns
     for i, name in enumerate("AB"):
         mine = drawn.filter(pl.col("series") == name)
         assert mine["t"].to_list() == (kept.times[kept.held[i]] / 1e6).tolist()
-        assert_drawn(mine["value"], kept.cells[i, kept.held[i]])
+        assert_drawn(mine["value"], kept.cells[i, kept.held[i]], parts[AXES])
         assert mine.height <= 4 * 100
 
 
@@ -243,17 +246,33 @@ def test_an_unchanged_window_is_sent_as_it_was_without_recomputing():
     assert layout.datasets(times[1:], values[:, 1:], 1) is not first
 
 
-def test_values_go_as_32_bit_floats_only_where_that_moves_none_visibly():
+@pytest.mark.parametrize("level", [0.0, 1e6])  # a level far above its spread, too
+def test_values_travel_as_16_bit_steps_of_the_value_axis(level):
     times, values = window(300)
-    noise = decoded(ChartLayout(100, ("A", "B")).datasets(times, values, 0))["body"]
-    assert noise["value"].dtype == pl.Float32  # half the bytes
-    offset = values + 1e6  # a level far above its spread: 32 bits would round it to 0.06
-    sent = decoded(ChartLayout(100, ("A", "B")).datasets(times, offset, 0))
+    values = values + level
+    values[0, 100:120] = np.nan
+    sent = tests.sent.decoded(ChartLayout(100, ("A", "B")).datasets(times, values, 0).arrow)
     for name in PARTS:
-        assert sent[name]["value"].dtype == pl.Float64
-    drawn = points(sent)
-    expected = np.concatenate([offset[0], offset[1]])  # series A's rows, then B's
-    assert np.array_equal(drawn["value"].to_numpy(), expected)  # every value as it was
+        assert sent[name]["value"].dtype == pl.UInt16  # 2 bytes a point
+    assert sent["body"]["value"].null_count() + sent["tail"]["value"].null_count() >= 20  # gaps
+    (axes,) = sent[AXES].rows(named=True)
+    assert axes["y0"] <= np.nanmin(values) and np.nanmax(values) <= axes["y1"]
+    drawn = points(tests.sent.as_shown(sent))
+    for i, name in enumerate("AB"):
+        mine = drawn.filter(pl.col("series") == name)["value"]
+        assert_drawn(mine.fill_nan(None).drop_nulls(), values[i][~np.isnan(values[i])], sent[AXES])
+
+
+@pytest.mark.parametrize(
+    ("values", "y0", "y1", "steps"),
+    [
+        ([0.0, 0.5, 1.0], 0.0, 1.0, [0, 32768, 65535]),
+        ([np.nan, np.inf, -np.inf], 0.0, 1.0, [None, 65535, 0]),  # a gap; the axis' ends
+        ([-3.0, -2.0], -4.0, -2.0, [32768, 65535]),
+    ],
+)
+def test_grid_values_are_rounded_steps_null_in_a_gap(values, y0, y1, steps):
+    assert grid_values(np.array(values), y0, y1).to_list() == steps
 
 
 @pytest.mark.parametrize(("columns", "places"), [(704, 352), (100, 50), (8_000, 400)])
@@ -272,7 +291,7 @@ def test_times_travel_as_whole_ms_after_the_base():
     assert parts["body"]["t"].dtype == pl.Int32  # 4 bytes a point
     assert parts[AXES]["base"][0] == sent.base_ns / 1e6 == time_base(int(times[-1])) / 1e6
     assert sent.base_ns % BASE_PERIOD_NS == 0 and 0 <= times[-1] - sent.base_ns < BASE_PERIOD_NS
-    epoch = tests.sent.epoch_ms(parts)["body"]["t"].to_numpy()
+    epoch = tests.sent.as_shown(parts)["body"]["t"].to_numpy()
     assert np.isin(epoch, times / 1e6).all()  # samples 0.1 s apart: whole ms already
 
 
@@ -294,3 +313,11 @@ def test_the_times_base_is_a_midnight_of_the_viewers_clock(zone_h):
     base = time_base(newest, zone)
     assert (base + zone) % (86_400 * 10**9) == 0  # midnight on their clock
     assert 0 <= newest - base < BASE_PERIOD_NS
+
+
+def test_a_constant_window_gets_an_axis_around_its_level():
+    """Zeros, the value the axis had before any data: the axis still spans a step."""
+    times, _ = window(300)
+    sent = tests.sent.decoded(ChartLayout(100, ("A",)).datasets(times, np.zeros((1, 300)), 0).arrow)
+    (axes,) = sent[AXES].rows(named=True)
+    assert axes["y0"] <= 0 < axes["y1"] and axes["ystep"] > 0

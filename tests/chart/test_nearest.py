@@ -80,12 +80,12 @@ def test_a_window_without_samples_sends_the_columns_and_no_rows():
 def test_layout_places_the_crosshair_across_the_axis_or_the_zoomed_range():
     times, values = uneven_window(3_000, series=2)
     layout = ChartLayout(200, ("A", "B"))
-    sent = tests.sent.decoded_epoch(layout.datasets(times, values, 0).arrow)
+    sent = tests.sent.decoded_shown(layout.datasets(times, values, 0).arrow)
     axes, places = sent[AXES].row(0, named=True), sent[NEAREST]
     assert places["a"][0] >= axes["x0"] and places["b"][-1] <= axes["x1"] + 1e-6
     view = (int(times[1_000]), int(times[1_100]))
     zoomed = ChartLayout(400, ("A", "B")).datasets(times, values, 0, view)
-    places = tests.sent.decoded_epoch(zoomed.arrow)[NEAREST]
+    places = tests.sent.decoded_shown(zoomed.arrow)[NEAREST]
     assert places.height == 101  # the samples in view (and one either side), not TARGETS
     assert abs(places["a"][0] - view[0] / 1e6) < 1e-3
     assert abs(places["b"][-1] - view[1] / 1e6) < 1e-3

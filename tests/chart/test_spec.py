@@ -7,9 +7,9 @@ import json
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from feed.chart.layers import AXES, PARTS
+from feed.chart.layers import AXES, PARTS, VALUE_GRID
 from feed.chart.nearest import NEAREST
-from feed.chart.spec import compile_line_chart
+from feed.chart.spec import AXIS_SIGNALS, Y_TICKS, compile_line_chart
 from tests import sent
 
 
@@ -28,7 +28,8 @@ def test_chart_draws_each_part_as_a_layer_over_the_axes_signals():
         assert (x["field"], x["type"]) == ("t", "temporal")
         assert x["scale"]["domain"] == [{"expr": "x0"}, {"expr": "x1"}]
         assert x["scale"]["type"] == "utc"  # ms after the base, a midnight
-        assert y["scale"]["domain"] == [{"expr": "y0"}, {"expr": "y1"}]
+        assert y["scale"]["domain"] == [0, VALUE_GRID]  # steps of the value axis' grid
+        assert y["axis"]["values"] == {"expr": Y_TICKS}  # its ticks from the axes' row
         assert color["scale"]["domain"] == ["A", "B"]  # not from the data either
     assert {p["name"]: p.get("expr") for p in spec["params"]}["x0"] == (
         "length(data('axes')) ? data('axes')[0].x0 : 0"
@@ -76,7 +77,7 @@ def test_chart_hover_picks_a_row_of_the_nearest_dataset_not_a_point_drawn():
 
 def test_a_chart_without_interaction_has_no_selection_and_no_crosshair():
     spec = compile_line_chart(("A", "B"), interactive=False)
-    assert [p["name"] for p in spec["params"]] == ["x0", "x1", "y0", "y1", "base"]  # axes only
+    assert [p["name"] for p in spec["params"]] == list(AXIS_SIGNALS)  # the axes only
     assert [layer["data"]["name"] for layer in spec["layer"]] == [*PARTS, AXES]
     for layer in spec["layer"][:3]:
         assert "strokeOpacity" not in layer["encoding"]  # no legend selection to read
@@ -112,7 +113,7 @@ def test_chart_scales_read_no_data_so_a_tick_moves_no_point_it_did_not_send():
     # with an x2, adds the pair again): still no dataset.
     x0, x1 = {"signal": "{data: x0}"}, {"signal": "{data: x1}"}
     assert scales["x"]["domain"] == {"fields": [x0, x1, [{"signal": "x0"}, {"signal": "x1"}]]}
-    assert scales["y"]["domain"] == [{"signal": "y0"}, {"signal": "y1"}]
+    assert scales["y"]["domain"] == [0, VALUE_GRID]  # never changes
     assert scales["color"]["domain"] == ["A", "B"]
 
 

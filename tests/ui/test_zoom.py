@@ -10,7 +10,7 @@ import streamlit as st
 from feed import Feed, SyntheticSource
 from feed.chart.layers import AXES
 from feed.ui.view import viewer_zone_ns, zoomed_range
-from tests.sent import decoded_epoch, drawn
+from tests.sent import decoded_shown, drawn
 
 NOW = 1_800_000_000 * 10**9
 MS = 10**6
@@ -49,7 +49,7 @@ def test_zoomed_range_adds_the_times_base_the_chart_had():
 
 def sent_points(feed: Feed, span) -> pl.DataFrame:
     sent = feed.chart_data(800, span=span)
-    frames = decoded_epoch(sent.datasets)
+    frames = decoded_shown(sent.datasets)
     points = drawn(frames).sort("series", "t")
     return points.with_columns(note=pl.lit(frames[AXES]["note"][0]))
 

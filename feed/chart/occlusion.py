@@ -18,7 +18,9 @@ columns' own lines do not. Dense noise crosses so at about one column border in 
 
 A margin keeps a covered line's edges a pixel or more inside the cover, so anti-aliasing at
 the cover's edge sees the same colour beneath. A column holding a gap (NaN) is never thinned
-and covers nothing; nor do the series the legend hides.
+and covers nothing; nor do the series the legend hides. Where no column holds two rows (a
+short window drawn whole), nothing can be covered or hidden, and nothing is computed: the
+body of 100 x 16 is cut again every few ticks.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ def thinned(
     rows)``; ``columns``: each row's pixel column, rows in time order; ``shown``: per series,
     whether the legend shows it; ``margin``: in values, how far inside the cover a line must
     stay. The first and last columns are kept whole: their neighbours are in another part."""
-    if not values.size:
-        return held
+    if not values.size or bool(np.all(np.diff(columns) > 0)):
+        return held  # a column of one row draws a point: it covers nothing, hides nothing
     first, _ = _column_edges(columns)
     starts = np.flatnonzero(first)
     lows, highs, drawable = _column_ranges(values, held, starts)

@@ -177,3 +177,14 @@ def test_covering_without_the_cores_check_changes_pixels(monkeypatch):
     whole = render_case(case)
     share, differing, drawn = measure(mutated.feed, whole.feed, whole.empty)
     assert share > 0.01, f"{differing} of {drawn:,} drawn px differ"
+
+
+@pytest.mark.parametrize("gap", [1, 3])  # next columns; columns apart
+def test_one_row_a_column_hides_nothing(gap):
+    """A short window drawn whole: each row its own pixel column, so each line is a point
+    there and covers nothing, and no crossing is hidden; a wide later series over a narrow
+    earlier one (which would cover it at forty rows a column) keeps it whole."""
+    values = noise([0.1] + [5.0] * 15)
+    one_each = np.arange(values.shape[1]) * gap
+    assert thin(values, columns=one_each).all()
+    assert not thin(values)[0].all()  # the same rows, forty a column: covered

@@ -68,6 +68,8 @@ INT32_MS = 2**31 - 1
 WHOLE_MS_COLUMN_NS = 20 * 10**6
 """Times go as whole milliseconds where a pixel column is at least this wide (rounding then
 moves a point by at most 1/40 px), else as 64-bit floats."""
+NO_VALUES = (0.0, 1.0, 0.2)
+"""The value axis' ends and step where there is no finite value."""
 LINE_ROWS = 64
 """Rows a block should hold for a series to be drawn as one line per block (fewer: one line
 spans several blocks, ``line_blocks``)."""
@@ -118,7 +120,6 @@ class ChartLayout:
         self._axes: tuple[tuple, bytes] = ((), b"")  # the axes' figures, and their bytes
         self._seen: tuple = ()  # the window last drawn: first sample, size, end; series shown
         self._sent: ChartDatasets | None = None
-        self._base = self._bin_ns = 0  # the times' base and the bin width, this tick
 
     @property
     def blocks(self) -> int:
@@ -162,15 +163,15 @@ class ChartLayout:
         line_ns = block_ns * line_blocks(size / (last_block - first_block + 1))
         low, high, step = self._value_axis(points.values)
         key = (mode, bin_ns, first_block, last_block, line_ns, shown, low, high, base)
-        self._base, self._bin_ns = base, bin_ns
+        clock = (base, bin_ns, line_ns)
         if key != self._body_key:
             body_points = self._uncovered(points, bin_ns, tail_end, body_end, shown)
-            body = self._frame(body_points, line_ns, tail_end, body_end)
+            body = self._frame(body_points, clock, tail_end, body_end)
             self._body_key, self._body = key, (_ipc(body), body.height)
         joins = tail_end and _first_rows(points, tail_end, size)  # the tail's line goes on
-        tail = self._frame(points, line_ns, 0, tail_end, after=joins or None)
+        tail = self._frame(points, clock, 0, tail_end, after=joins or None)
         joins = body_end > tail_end and _last_rows(points, tail_end, body_end)
-        head = self._frame(points, line_ns, body_end, size, before=joins or None)
+        head = self._frame(points, clock, body_end, size, before=joins or None)
         note = f"M4, 1 column = {duration(bin_ns)}" if mode else ""
         start = end - self.columns * bin_ns
         x0, x1 = (start - base) / 1e6, (end - base) / 1e6
@@ -217,7 +218,7 @@ class ChartLayout:
         the data's nice range."""
         low, high = _finite_range(values)
         if math.isnan(low):
-            self._y = (0.0, 1.0, 0.2)
+            self._y = NO_VALUES
             return self._y
         y0, y1, _ = self._y
         if not (y0 <= low and high <= y1 and high - low >= (y1 - y0) / 2):
@@ -244,7 +245,7 @@ class ChartLayout:
     def _frame(
         self,
         points: _Points,
-        line_ns: int,
+        clock: tuple[int, int, int],
         start: int,
         stop: int,
         before: list[int] | None = None,
@@ -252,8 +253,10 @@ class ChartLayout:
     ) -> pl.DataFrame:
         """Long points: each series' rows in ``[start, stop)``, after row ``before[i]`` and
         then row ``after[i]`` when given (joins to the neighbouring parts; -1: none), series
-        after series, each in time order; ``block`` numbers the line each point is drawn in,
-        one per ``line_ns`` of time (a line's last point is the next one's first)."""
+        after series, each in time order. ``clock``: the times' base, the pixel column's
+        width and a line's (ns); ``block`` numbers the line each point is drawn in, one per
+        line's width of time (a line's last point is the next one's first)."""
+        base, column_ns, line_ns = clock
         joins = [(i, row) for i, row in [*_joins(before), *_joins(after)] if row >= 0]
         low = min([start, *(row for _, row in joins)])
         high = max([stop, *(row + 1 for _, row in joins)])
@@ -273,7 +276,7 @@ class ChartLayout:
         blocks = np.insert(blocks, seams, blocks[seams - 1])
         return pl.DataFrame(
             [
-                offsets_ms(points.times[rows], self._base, self._bin_ns),
+                offsets_ms(points.times[rows], base, column_ns),
                 self._series.gather(codes.astype(np.uint32)),
                 grid_values(points.values[codes, rows], *self._y[:2]),
                 pl.Series("block", blocks),
@@ -288,7 +291,8 @@ class ChartLayout:
         columns += [pl.Series("value", [], pl.UInt16), pl.Series("block", [], pl.UInt8)]
         empty = _ipc(pl.DataFrame(columns))
         x1 = (now - base) / 1e6
-        axes = _axes(x1 - 60e3, x1, 0.0, 1.0, 0.2, 1, base / 1e6, "")
+        y0, y1, step = NO_VALUES
+        axes = _axes(x1 - 60e3, x1, y0, y1, step, _decimals(step), base / 1e6, "")
         arrow = {**dict.fromkeys(PARTS, empty), AXES: axes}
         if self.crosshair:
             arrow[NEAREST] = _ipc(no_samples(len(self._series.dtype.categories)))

@@ -45,9 +45,11 @@ def thinned(
     rows)``; ``columns``: each row's pixel column, rows in time order; ``shown``: per series,
     whether the legend shows it; ``margin``: in values, how far inside the cover a line must
     stay. The first and last columns are kept whole: their neighbours are in another part."""
-    if not values.size or bool(np.all(np.diff(columns) > 0)):
-        return held  # a column of one row draws a point: it covers nothing, hides nothing
+    if not values.size:
+        return held
     first, _ = _column_edges(columns)
+    if first.all():
+        return held  # a column of one row draws a point: it covers nothing, hides nothing
     starts = np.flatnonzero(first)
     lows, highs, drawable = _column_ranges(values, held, starts)
     whole = drawable & shown[:, None]

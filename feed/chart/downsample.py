@@ -207,3 +207,43 @@ def _lone(values, starts, stops, extreme, before, after, middle, beyond) -> npt.
             samples = values[row, starts[k] : stops[k]]
             alone[row, k] = np.count_nonzero(beyond(samples, middle[row, k])) == 1
     return alone
+
+
+CROSSING = 0.75
+"""A bin whose first and last samples lie at least this share of its range apart is one the
+line runs through (steep), and is kept in two halves. Noise rarely is: at 16 samples a bin
+about 6% of bins are, at 1,000 almost none."""
+
+
+def crossing_halves(
+    values: npt.NDArray[np.float64],
+    starts: Indices,
+    mids: Indices,
+    stops: Indices,
+    low: Indices,
+    high: Indices,
+) -> Indices:
+    """Each half's first, last, minimum and maximum sample (halves ``[starts, mids)`` and
+    ``[mids, stops)``) in every bin the line runs through, else the bin's minimum ``low``
+    again: shape ``(series, bins, 6)``.
+
+    A line crossing a pixel column steeply is drawn from M4's two or three samples as one or
+    two straight strokes, while the full data's bends inside the column: the 2 px stroke's
+    edges then anti-alias differently all the way up (smooth data read 1.28% and 1.69% of
+    the drawn pixels, over the 1% bar). Two halves bend it where the full data does."""
+    series = np.arange(len(values))[:, None]
+    spread = values[series, high] - values[series, low]
+    with np.errstate(invalid="ignore"):  # NaN: not crossing
+        crossing = np.abs(values[:, stops - 1] - values[:, starts]) >= CROSSING * spread
+    crossing &= (spread > 0) & (stops - starts > 4)
+    halves = np.repeat(low[:, :, None], 6, axis=2)
+    some = np.flatnonzero(crossing.any(axis=0))
+    if len(some):
+        starts, mids, stops = starts[some], mids[some], stops[some]
+        first_low, first_high = bin_extremes(values, starts, mids)
+        second_low, second_high = bin_extremes(values, mids, stops)
+        shape = first_low.shape
+        ends = np.broadcast_to(mids - 1, shape), np.broadcast_to(mids, shape)
+        kept = np.stack([first_low, first_high, *ends, second_low, second_high], axis=2)
+        halves[:, some] = np.where(crossing[:, some, None], kept, halves[:, some])
+    return halves

@@ -27,6 +27,7 @@ import numpy.typing as npt
 from feed.chart.downsample import (
     Indices,
     bin_extremes,
+    crossing_halves,
     piece_extremes,
     spike_sides,
     union_and_owners,
@@ -190,7 +191,10 @@ def _bin_m4(
     shape = low.shape
     firsts, lasts = np.broadcast_to(starts, shape), np.broadcast_to(stops - 1, shape)
     sides = spike_sides(values, starts, stops, low, high)  # a lone extreme's neighbours
-    per_bin = np.concatenate([np.stack([firsts, low, high, lasts], axis=2), sides], axis=2)
+    mids = np.clip(np.searchsorted(times, bin_ids * w + w // 2), starts + 1, stops - 1)
+    halves = crossing_halves(values, starts, mids, stops, low, high)  # a steep line's
+    extremes = np.stack([firsts, low, high, lasts], axis=2)
+    per_bin = np.concatenate([extremes, sides, halves], axis=2)
     per_bin.sort(axis=2)
     kept = per_bin.reshape(len(values), -1)
     pieces = piece_extremes(values, starts, stops)  # bins a gap breaks, piece by piece

@@ -49,17 +49,6 @@ TOLERANCE = 64
 """A pixel differs when one of its channels differs by more than this."""
 BAR = 0.01
 """At most this share of the drawn pixels may differ (the issue's bar)."""
-OVER_BAR = {
-    "smooth, 1 series, 12,800 samples": 0.019,  # measured 1.28%
-    "smooth, 2 series, 12,800 samples": 0.025,  # 1.70%
-}
-"""The downsampled cases where M4 misses the bar today, with the share measured, held here
-so it cannot grow (about 1.5x what was measured; README, "Fidelity"). Why: between the
-column's first, last, minimum and maximum, a smooth line's 2 px stroke anti-aliases
-differently from the full data's 16 short segments. Two bins per pixel met the bar in scratch
-runs (0.15%), at twice the points: not done. Spiky data met it once a lone extreme kept its
-neighbours (``feed.chart.downsample.spike_sides``), gappy data once a column gaps break was
-kept piece by piece (``piece_extremes``)."""
 EPOCH = 1_800_000_000 * 10**9
 STEP = 500_000_000
 """One sample every 0.5 s (ns), as the tutorial's source."""
@@ -308,12 +297,11 @@ def test_feed_draws_the_full_resolution_chart(case: Case) -> None:
         "share": share,
     }
     print(f"\n{case.id}: {share:.2%} ({differing:,} of {drawn:,} drawn px)")
-    bound = OVER_BAR.get(case.id, BAR)
     if share > BAR:
         keep_evidence(case.id, r.feed, r.full)
-    assert share <= bound, (
+    assert share <= BAR, (
         f"{case.id}: {share:.2%} of the drawn pixels differ ({differing:,} of {drawn:,}), "
-        f"more than {bound:.1%}"
+        f"more than {BAR:.0%}"
     )
 
 
@@ -408,5 +396,4 @@ def test_a_zoomed_range_draws_the_full_resolution_chart_of_it(kind: str, zoom: s
     }
     print(f"\n{label}: {share:.2%} ({differing:,} of {drawn:,} drawn px)")
     assert sent.points < case.series * ZOOM_WINDOW / 10  # the range, not the window
-    bound = OVER_BAR.get(label, BAR)
-    assert share <= bound, f"{label}: {share:.2%} of the drawn pixels differ, over {bound:.1%}"
+    assert share <= BAR, f"{label}: {share:.2%} of the drawn pixels differ, over {BAR:.0%}"

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feed.chart import grid_m4
-from feed.chart.downsample import MAX_GAPS, PIECES_UP_TO
+from feed.chart.downsample import CROSSING, MAX_GAPS, PIECES_UP_TO
 from feed.chart.grid_m4 import MIN_COLUMNS, GridM4, GridWindow
 from feed.sources.base import SyntheticSource
 from feed.window.ring import RingBuffer
@@ -23,7 +23,8 @@ def check_grid_m4(times, values, columns, bin_ns, window: GridWindow) -> None:
     """Brute force, bin by bin on the grid: each series keeps its bins' first and last
     samples and their min and max (NaN ignored), sorted; in a bin that 1 to ``MAX_GAPS``
     runs of NaN break into pieces (of at most ``PIECES_UP_TO`` samples), every piece's too;
-    the samples beside a lone extreme (a spike); nothing else. The axis is ``columns`` bins
+    the samples beside a lone extreme (a spike); in a bin the line runs through, each half's
+    first, last, min and max; nothing else. The axis is ``columns`` bins
     on the grid and holds every sample strictly inside."""
     start, stop = window.domain
     assert start % bin_ns == 0 and stop - start == columns * bin_ns
@@ -41,8 +42,10 @@ def check_grid_m4(times, values, columns, bin_ns, window: GridWindow) -> None:
             broken = 1 <= gaps <= MAX_GAPS and len(everything) <= PIECES_UP_TO
             sides = spike_sides_of(series, everything)
             assert set(sides) <= set(ours)
-            assert 1 <= len(ours) <= (4 * len(pieces) if broken else 4) + len(sides)
-            for piece in pieces if broken else [everything]:
+            halves = halves_of(series, times, everything, b * bin_ns + bin_ns // 2)
+            most = (4 * len(pieces) if broken else 4) + len(sides) + 2 * len(halves)
+            assert 1 <= len(ours) <= most
+            for piece in [*(pieces if broken else [everything]), *halves]:
                 mine = ours[np.isin(ours, piece)]
                 assert mine[0] == piece[0] and mine[-1] == piece[-1]
                 finite = series[piece][~np.isnan(series[piece])]
@@ -64,6 +67,19 @@ def spike_sides_of(series, everything) -> list:
         if np.count_nonzero(beyond(series[finite], middle)) == 1:
             sides += [i for i in (extreme - 1, extreme + 1) if everything[0] <= i <= everything[-1]]
     return sides
+
+
+def halves_of(series, times, everything, middle: int) -> list:
+    """The bin's two halves, split at the first sample at or after ``middle`` (ns), where
+    its first and last samples lie at least ``CROSSING`` of its range apart; else none."""
+    ends = series[everything[[0, -1]]]
+    if len(everything) <= 4 or np.isnan(ends).any():
+        return []
+    spread = np.nanmax(series[everything]) - np.nanmin(series[everything])
+    if not spread > 0 or abs(ends[1] - ends[0]) < CROSSING * spread:
+        return []
+    split = int(np.clip(np.searchsorted(times[everything], middle), 1, len(everything) - 1))
+    return [everything[:split], everything[split:]]
 
 
 def pieces_of(series, everything) -> list:

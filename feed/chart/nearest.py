@@ -69,9 +69,24 @@ def nearest_samples(
     fields = [value_field(i) for i in series]
     picked = values[np.ix_(series, rows)]  # only the rows: ``values[series]`` copies them all
     ends = (places - base_ns - half) / 1e6, (places - base_ns + half) / 1e6
-    columns = np.vstack([*ends, (times[rows] - base_ns) / 1e6, picked])
-    frame = pl.from_numpy(columns, schema=["a", "b", "t", *fields], orient="col")
-    return frame.with_columns(pl.col(fields).round_sig_figs(DIGITS))
+    columns = dict(zip(("a", "b", "t"), (*ends, (times[rows] - base_ns) / 1e6), strict=True))
+    return pl.DataFrame({**columns, **dict(zip(fields, significant(picked), strict=True))})
+
+
+def significant(values: npt.NDArray[np.float64], digits: int = DIGITS) -> npt.NDArray[np.float64]:
+    """``values`` rounded to ``digits`` significant digits, each the double nearest its
+    decimal (so it is written as that decimal: 123.457, not 123.45700000000001). Zero, NaN
+    and infinities stay as they are.
+
+    The scale is a power of ten applied by multiplying or dividing by an exact one (10**0
+    to 10**22), which rounds once; polars' ``round_sig_figs`` multiplies by an inexact 0.01
+    and cost 0.4 ms a tick at 16 series."""
+    finite = np.isfinite(values) & (values != 0)
+    safe = np.where(finite, np.abs(values), 1.0)
+    shift = (digits - 1 - np.floor(np.log10(safe))).clip(-22, 22)
+    up = 10.0 ** np.abs(shift)
+    rounded = np.where(shift >= 0, np.round(values * up) / up, np.round(values / up) * up)
+    return np.where(finite, rounded, values)
 
 
 def no_samples(series: int) -> pl.DataFrame:

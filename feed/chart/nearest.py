@@ -69,8 +69,11 @@ def nearest_samples(
     fields = [value_field(i) for i in series]
     picked = values[np.ix_(series, rows)]  # only the rows: ``values[series]`` copies them all
     ends = (places - base_ns - half) / 1e6, (places - base_ns + half) / 1e6
-    columns = dict(zip(("a", "b", "t"), (*ends, (times[rows] - base_ns) / 1e6), strict=True))
-    return pl.DataFrame({**columns, **dict(zip(fields, significant(picked), strict=True))})
+    columns = [*ends, (times[rows] - base_ns) / 1e6, *significant(picked)]
+    names = ["a", "b", "t", *fields]
+    return pl.DataFrame(
+        [pl.Series(name, column) for name, column in zip(names, columns, strict=True)]
+    )
 
 
 def significant(values: npt.NDArray[np.float64], digits: int = DIGITS) -> npt.NDArray[np.float64]:

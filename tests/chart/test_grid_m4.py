@@ -250,3 +250,32 @@ def test_feed_remembers_one_layout_per_width_and_window_and_forgets_on_reconfigu
     assert (100 * (LAYOUTS_KEPT + 3), 5_000, None, True, 0) in feed._layouts
     feed.reconfigure(capacity=8_000)
     assert feed._layouts == {}
+
+
+def test_a_long_stream_equals_a_fresh_pass_across_the_strips_moves(monkeypatch):
+    """The remembered samples live in arrays with room either side, moved to new ones when
+    a side runs out: across several such moves, every tick still equals a fresh pass."""
+    moves = []
+    real = grid_m4._Strip._reserve
+
+    def counting(strip, lo, before, after):
+        if strip is grid._strip:  # not the fresh passes'
+            moves.append(lo)
+        return real(strip, lo, before, after)
+
+    monkeypatch.setattr(grid_m4._Strip, "_reserve", counting)
+    rng = np.random.default_rng(7)
+    ring, grid = RingBuffer(600, 3), GridM4(30)
+    for tick in range(1_500):  # a sample every tenth of a second, 7 a tick
+        count = 600 if tick == 0 else 7
+        first = ring.written
+        values = rng.standard_normal((count, 3))
+        values[rng.random(values.shape) < 0.02] = np.nan
+        ring.extend(EPOCH + (first + np.arange(count)) * TENTH, values)
+        first_seq = ring.written - len(ring)
+        window = grid.update(ring.times, ring.values, first_seq)
+        expected = fresh_pass(grid, ring.times, ring.values, first_seq)
+        np.testing.assert_array_equal(window.rows, expected.rows)
+        np.testing.assert_array_equal(window.held, expected.held)
+        np.testing.assert_array_equal(window.cells, ring.values[:, window.rows])
+    assert len(moves) >= 3 and min(moves[1:]) > 0, moves  # moved, not started over

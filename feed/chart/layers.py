@@ -117,6 +117,7 @@ class ChartLayout:
         self._body_key: tuple[int, ...] | None = None
         self._body: tuple[bytes, int] = (b"", 0)
         self._y = (math.nan, math.nan, math.nan)  # the value axis' ends and step (none yet)
+        self._body_range: tuple[tuple, tuple[float, float]] = ((), (math.nan, math.nan))
         self._axes: tuple[tuple, bytes] = ((), b"")  # the axes' figures, and their bytes
         self._seen: tuple = ()  # the window last drawn: first sample, size, end; series shown
         self._sent: ChartDatasets | None = None
@@ -161,7 +162,9 @@ class ChartLayout:
             ).tolist()
         size = len(points.times)
         line_ns = block_ns * line_blocks(size / (last_block - first_block + 1))
-        low, high, step = self._value_axis(points.values)
+        body_from = int(points.times[tail_end]) if body_end > tail_end else 0
+        body_id = (mode, bin_ns, first_block, last_block, body_from, body_end - tail_end)
+        low, high, step = self._value_axis(*self._points_range(points, tail_end, body_end, body_id))
         key = (mode, bin_ns, first_block, last_block, line_ns, shown, low, high, base)
         clock = (base, bin_ns, line_ns)
         if key != self._body_key:
@@ -212,11 +215,24 @@ class ChartLayout:
         )
         return _Points(points.times, points.values, kept)
 
-    def _value_axis(self, values: npt.NDArray[np.float64]) -> tuple[float, float, float]:
-        """The value axis' ends and the step between its ticks: the last ones while they hold
-        the data and the data fills at least half of them (so the axis does not twitch), else
-        the data's nice range."""
-        low, high = _finite_range(values)
+    def _points_range(
+        self, points: _Points, tail_end: int, body_end: int, body_id: tuple
+    ) -> tuple[float, float]:
+        """The smallest and largest finite value of ``points``. The body's (rows ``[tail_end,
+        body_end)``) is kept while ``body_id`` stays the same: the same blocks hold the same
+        samples (0.19 ms a tick at 1M x 16 to read again)."""
+        if body_id != self._body_range[0]:
+            self._body_range = (body_id, _finite_range(points.values[:, tail_end:body_end]))
+        ends = self._body_range[1]
+        for part in (slice(0, tail_end), slice(body_end, None)):
+            low, high = _finite_range(points.values[:, part])
+            ends = (float(np.fmin(ends[0], low)), float(np.fmax(ends[1], high)))
+        return ends
+
+    def _value_axis(self, low: float, high: float) -> tuple[float, float, float]:
+        """The value axis' ends and the step between its ticks, for values from ``low`` to
+        ``high`` (NaN: none): the last ones while they hold the data and the data fills at
+        least half of them (so the axis does not twitch), else the data's nice range."""
         if math.isnan(low):
             self._y = NO_VALUES
             return self._y

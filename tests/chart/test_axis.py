@@ -179,3 +179,23 @@ def test_the_value_axis_labels_the_values_at_nice_steps(scale, level):
     ticks = [(first + k) * step for k in range(round((axes["y1"] - axes["y0"]) / step) + 1)]
     expected = [f"{v:,.{axes['ydigits']}f}".replace("-", "\u2212") for v in ticks]
     assert 5 <= len(expected) <= 11 and labels[-len(expected) :] == expected
+
+
+@pytest.mark.parametrize("size", [2_000, 20_000], ids=["whole", "downsampled"])
+def test_the_value_axis_holds_a_spike_through_the_window_and_lets_it_go(size):
+    """A spike enters at the newest end, crosses the window (head, body, tail) and leaves:
+    each tick the value axis holds every value in the window and the values fill at least
+    half of it, so it takes the spike in, keeps it, and shrinks once it has gone."""
+    rng = np.random.default_rng(3)
+    total = 2 * size
+    values = rng.standard_normal(total)
+    values[size + size // 3] = 100.0  # in the window from a third of the way on
+    times = EPOCH + np.arange(total, dtype=np.int64) * 10**9
+    layout, step = ChartLayout(COLUMNS * 4, ("A",)), size // 40
+    for end in range(size, total + 1, step):
+        window = slice(end - size, end)
+        sent = layout.datasets(times[window], values[None, window], end - size)
+        (axes,) = decoded(sent.arrow)[AXES].rows(named=True)
+        low, high = values[window].min(), values[window].max()
+        assert axes["y0"] <= low and high <= axes["y1"], (end, axes)
+        assert high - low >= (axes["y1"] - axes["y0"]) / 2, (end, axes)

@@ -287,9 +287,11 @@ class ChartLayout:
         rows += low
         blocks = (points.times[rows] // line_ns % 256).astype(np.uint8)
         seams = np.flatnonzero((codes[1:] == codes[:-1]) & (blocks[1:] != blocks[:-1])) + 1
-        codes = np.insert(codes, seams, codes[seams])
-        rows = np.insert(rows, seams, rows[seams])
-        blocks = np.insert(blocks, seams, blocks[seams - 1])
+        if len(seams):  # the point at a seam goes twice, first in the line before it
+            twice = np.sort(np.concatenate([np.arange(len(codes)), seams]))
+            codes, rows, ended = codes[twice], rows[twice], blocks[seams - 1]
+            blocks = blocks[twice]
+            blocks[seams + np.arange(len(seams))] = ended
         return pl.DataFrame(
             [
                 offsets_ms(points.times[rows], base, column_ns),
@@ -343,9 +345,10 @@ def grid_values(values: npt.NDArray[np.float64], y0: float, y1: float) -> pl.Ser
     axis' ends."""
     with np.errstate(invalid="ignore"):
         steps = np.rint((values - y0) * (VALUE_GRID / (y1 - y0)))
-    gaps = np.isnan(steps)
-    grid = pl.Series("value", np.clip(np.nan_to_num(steps), 0, VALUE_GRID).astype(np.uint16))
-    return grid.scatter(np.flatnonzero(gaps), None) if gaps.any() else grid
+    gaps = np.flatnonzero(np.isnan(steps))
+    steps[gaps] = 0
+    grid = pl.Series("value", np.clip(steps, 0, VALUE_GRID, out=steps).astype(np.uint16))
+    return grid.scatter(gaps, None) if len(gaps) else grid
 
 
 def _joins(rows: list[int] | None) -> list[tuple[int, int]]:

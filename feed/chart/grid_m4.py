@@ -55,7 +55,8 @@ class GridWindow:
     first, last, min and max, per series); ``times`` and ``cells`` (shape ``(series, rows)``):
     those samples' times and values. ``held[i, j]``: whether series ``i`` keeps ``rows[j]``.
     ``domain``: ``(start, stop)`` ns, ``columns`` bins ending where the newest sample's bin
-    ends; every sample lies strictly inside it.
+    ends; every sample lies strictly inside it. The arrays are read-only views of the grid's
+    own, good until its next ``update``: copy what must outlive the tick.
     """
 
     rows: Indices

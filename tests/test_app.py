@@ -73,6 +73,8 @@ def test_app_window_and_series_settings_keep_the_buffered_data(at):
     at.slider(key="series").set_value(3).run()
     frame = chart_frame(at)
     assert frame.columns == ["t", "A", "B", "C"]
+    (chart,) = at.get("vega_lite_chart")
+    assert '"domain": ["A", "B", "C"]' in chart.proto.spec  # the colours name the new series
     kept = frame.join(before, on="t", suffix="_before")
     assert kept.height == before.height
     # The same samples, each on its chart's value grid: within a step of either.

@@ -94,7 +94,7 @@ class GridM4:
         self._fit_grid(last_time - first_time)
         w = self.bin_ns
         first_bin, last_bin = first_time // w, last_time // w
-        if len(values) != len(self._held) or not self._remembered_fit(
+        if len(values) != self._strip.series or not self._remembered_fit(
             first_seq, len(times), last_bin
         ):
             self._forget(len(values))
@@ -107,7 +107,7 @@ class GridM4:
         # ones. The remembered samples' values travel too: gathering them from all over a
         # big ring each tick would cost a cache miss per sample.
         fresh = (rows + first_seq, times[rows], values[:, rows], held, bins)
-        cut = np.searchsorted(self._strip.remembered[BINS], first_bin, side="right")
+        cut = np.searchsorted(self._strip.bins, first_bin, side="right")  # gone or re-done
         old = np.searchsorted(bins, first_bin, side="right")  # the oldest bin's samples
         seqs, when, cells, owners, _ = self._strip.lay(
             cut, [part[..., :old] for part in fresh], [part[..., old:] for part in fresh]
@@ -131,7 +131,7 @@ class GridM4:
         width = fitted_bin_width(span, self.columns, self.bin_ns)
         if width != self.bin_ns:
             self.bin_ns = width
-            self._forget(len(self._held))
+            self._forget(self._strip.series)
 
     def _remembered_fit(self, first_seq: int, size: int, last_bin: int) -> bool:
         """Whether the samples remembered can belong to this window: it ends at or after the
@@ -144,14 +144,10 @@ class GridM4:
         self._remembered_to = -(2**62)  # bins before this one are remembered
         self._seen_to = 0
 
-    @property
-    def _held(self) -> npt.NDArray[np.bool_]:
-        return self._strip.remembered[HELD]
 
-
-HELD, BINS = 3, 4
-"""Where ``_Strip``'s parts hold each sample's owners ``(series, n)`` and its bin (before
-them: its number, its time and its values ``(series, n)``)."""
+BINS = 4
+"""Where ``_Strip``'s parts hold each sample's bin (before it: its number, its time, its
+values ``(series, n)`` and which series keep it ``(series, n)``)."""
 
 
 class _Strip:
@@ -161,12 +157,14 @@ class _Strip:
     0.35 ms at 1M x 16. The views hold until the next ``lay``."""
 
     def __init__(self, series: int) -> None:
+        self.series = series
         self._parts = _empty_parts(series, 0)
         self._lo = self._hi = 0  # the remembered samples: [lo, hi)
 
     @property
-    def remembered(self) -> list[npt.NDArray]:
-        return [part[..., self._lo : self._hi] for part in self._parts]
+    def bins(self) -> Indices:
+        """The bin of each remembered sample."""
+        return self._parts[BINS][self._lo : self._hi]
 
     def lay(self, cut: int, front: list[npt.NDArray], back: list[npt.NDArray]) -> list:
         """Forget the first ``cut`` remembered samples, lay ``front`` just before the rest
@@ -189,7 +187,7 @@ class _Strip:
         samples ahead and twice what they hold after; where they now start."""
         size = self._hi - lo
         ahead = max(2 * before, 1024)
-        parts = _empty_parts(len(self._parts[HELD]), ahead + 2 * (size + after) + 1024)
+        parts = _empty_parts(self.series, ahead + 2 * (size + after) + 1024)
         for new, part in zip(parts, self._parts, strict=True):
             new[..., ahead : ahead + size] = part[..., lo : self._hi]
         self._parts, self._hi = parts, ahead + size
